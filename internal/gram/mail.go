@@ -1,6 +1,9 @@
 package gram
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Message is one rendered email. The service renders it (subject, HTML and
 // plain-text alternatives from embedded templates); transports only deliver.
@@ -18,4 +21,57 @@ type Message struct {
 // honour ctx for timeouts. A returned error means "not delivered; retry".
 type Mailer interface {
 	Send(ctx context.Context, m Message) error
+}
+
+// Email kinds the service sends.
+const (
+	MailWelcome         = "welcome"          // after signup
+	MailPasswordReset   = "password_reset"   // forgot-password link
+	MailPasswordChanged = "password_changed" // notice after change or reset
+	MailEmailConfirm    = "email_confirm"    // to the new address, with a link
+	MailEmailChanged    = "email_changed"    // notice to the old address
+)
+
+// MailData is what the templates may use.
+type MailData struct {
+	Firstname string
+	Username  string
+	Link      string // the action link (reset, confirm) or the client URL
+	NewEmail  string // for the email-change mails
+}
+
+// MailRenderer renders an email of one kind for one recipient.
+// Returns an error for an unknown kind.
+type MailRenderer interface {
+	Render(kind, to string, data MailData) (Message, error)
+}
+
+// OutboxMail is a message waiting in (or done with) the durable outbox.
+type OutboxMail struct {
+	Message
+	Attempts      int
+	CreatedAt     time.Time
+	NextAttemptAt time.Time
+	SentAt        time.Time // zero until delivered
+	LastError     string
+	Failed        bool // gave up after the maximum number of attempts
+}
+
+// OutboxStore persists outgoing mail so that none is lost across restarts.
+// Messages are usually enqueued by other store methods in the same
+// transaction as the state change they announce (signup, reset token).
+type OutboxStore interface {
+	// EnqueueMail adds a message, due at m.NextAttemptAt.
+	EnqueueMail(ctx context.Context, m OutboxMail) error
+	// ClaimMail returns up to limit unsent, not-failed messages that are due
+	// at now, and leases them until now+lease (their NextAttemptAt moves
+	// there and Attempts grows by one) so that no other sender (in this or
+	// another replica) claims them meanwhile.
+	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMail, error)
+	// MarkMailSent records delivery. Returns ErrNotFound for an unknown id.
+	MarkMailSent(ctx context.Context, id string, at time.Time) error
+	// MarkMailFailed records a failed attempt: the message is retried at
+	// retryAt, or given up for good when giveUp is set.
+	// Returns ErrNotFound for an unknown id.
+	MarkMailFailed(ctx context.Context, id, lastError string, retryAt time.Time, giveUp bool) error
 }
