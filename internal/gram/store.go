@@ -1,0 +1,171 @@
+package gram
+
+import (
+	"context"
+	"time"
+)
+
+// Store is everything the service persists. Every method is atomic on its
+// own; the comments state the errors each returns. Backends: the SQL store
+// (SQLite, PostgreSQL). All pass storetest.Run.
+type Store interface {
+	Users
+	Sessions
+	Follows
+	Posts
+	Likes
+	Comments
+	Stories
+	Notifications
+	PasswordResets
+	OutboxStore
+	// Ping checks that the store is reachable.
+	Ping(ctx context.Context) error
+	// Close releases the store's resources.
+	Close() error
+}
+
+// Users persists accounts.
+type Users interface {
+	// CreateUser inserts u, and welcome (when not nil) into the mail outbox,
+	// in one transaction. Returns ErrConflict if the username or email is taken.
+	CreateUser(ctx context.Context, u *User, welcome *OutboxMail) error
+	// UserByID returns ErrNotFound if there is no such user.
+	UserByID(ctx context.Context, id string) (*User, error)
+	// UserByUsername looks up a lowercased username. Returns ErrNotFound.
+	UserByUsername(ctx context.Context, username string) (*User, error)
+	// UserByEmail looks up a lowercased email. Returns ErrNotFound.
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	// UpdateUser loads the user, calls fn on it and saves the result, in one
+	// transaction. fn's error aborts the update and is returned as is.
+	// Returns ErrNotFound, or ErrConflict if the new username or email is taken.
+	UpdateUser(ctx context.Context, id string, fn func(*User) error) (*User, error)
+	// DeleteUser deletes the user and everything that is theirs: posts,
+	// comments, likes, follows, stories, notifications, sessions and resets,
+	// fixing the counters of other users' posts. Returns ErrNotFound.
+	DeleteUser(ctx context.Context, id string) error
+	// SearchUsers returns up to limit active users whose username contains
+	// the literal, lowercased query, prefix matches first.
+	SearchUsers(ctx context.Context, query string, limit int) ([]*User, error)
+	// SampleUsers returns up to limit active users starting at a random
+	// point of the id space (the caller passes a random id).
+	SampleUsers(ctx context.Context, fromID string, limit int) ([]*User, error)
+	// UsersByIDs returns the users that exist among ids, in no given order.
+	UsersByIDs(ctx context.Context, ids []string) ([]*User, error)
+}
+
+// Sessions persists logins.
+type Sessions interface {
+	// CreateSession inserts s.
+	CreateSession(ctx context.Context, s *Session) error
+	// SessionByID returns ErrNotFound for an unknown or revoked session.
+	SessionByID(ctx context.Context, id string) (*Session, error)
+	// TouchSession sets the session's LastUsed. Unknown ids are ignored.
+	TouchSession(ctx context.Context, id string, at time.Time) error
+	// RevokeSession deletes the session. Revoking an unknown id is not an error.
+	RevokeSession(ctx context.Context, id string) error
+	// RevokeUserSessions deletes all the user's sessions except exceptID.
+	RevokeUserSessions(ctx context.Context, userID, exceptID string) error
+}
+
+// Follows persists who follows whom.
+type Follows interface {
+	// Follow makes followerID follow followeeID and, if that is new and n
+	// is not nil, stores n, in one transaction. It reports whether the
+	// follow is new. Returns ErrNotFound if either user does not exist.
+	Follow(ctx context.Context, followerID, followeeID string, at time.Time, n *Notification) (bool, error)
+	// Unfollow reports whether there was a follow to remove.
+	Unfollow(ctx context.Context, followerID, followeeID string) (bool, error)
+	// FollowerIDs returns up to limit ids of users following userID, newest first.
+	FollowerIDs(ctx context.Context, userID string, limit int) ([]string, error)
+	// FollowingIDs returns up to limit ids userID follows, newest first.
+	FollowingIDs(ctx context.Context, userID string, limit int) ([]string, error)
+}
+
+// Posts persists posts.
+type Posts interface {
+	// CreatePost inserts p with zero counters.
+	CreatePost(ctx context.Context, p *Post) error
+	// PostByID returns ErrNotFound.
+	PostByID(ctx context.Context, id string) (*Post, error)
+	// UpdatePostCaption returns ErrNotFound.
+	UpdatePostCaption(ctx context.Context, id, caption string) error
+	// DeletePost deletes the post with its likes, comments and
+	// notifications. Returns ErrNotFound.
+	DeletePost(ctx context.Context, id string) error
+	// Feed returns a page of posts by active users, newest first.
+	Feed(ctx context.Context, page Page) ([]*Post, error)
+	// PostsByUser returns a page of the user's posts, newest first.
+	PostsByUser(ctx context.Context, userID string, page Page) ([]*Post, error)
+}
+
+// Likes persists likes.
+type Likes interface {
+	// ToggleLike removes userID's like of the post if there is one, and
+	// adds it otherwise, updating the post's like count and (when the like
+	// is added and n is not nil) storing n, in one transaction. It reports
+	// whether the post is now liked. Returns ErrNotFound if the post does
+	// not exist.
+	ToggleLike(ctx context.Context, postID, userID string, at time.Time, n *Notification) (bool, error)
+	// LikerIDs returns, for each post id, up to limit ids of users who
+	// like it, oldest like first. Posts without likes are absent.
+	LikerIDs(ctx context.Context, postIDs []string, limit int) (map[string][]string, error)
+}
+
+// Comments persists comments.
+type Comments interface {
+	// CreateComment inserts c, increments the post's comment count and
+	// stores n when not nil, in one transaction. Returns ErrNotFound if the
+	// post does not exist.
+	CreateComment(ctx context.Context, c *Comment, n *Notification) error
+	// CommentByID returns ErrNotFound.
+	CommentByID(ctx context.Context, id string) (*Comment, error)
+	// DeleteComment deletes the comment and decrements the post's comment
+	// count. Returns ErrNotFound.
+	DeleteComment(ctx context.Context, id string) error
+	// CommentsByPost returns a page of the post's comments, oldest first:
+	// the cursor is the last comment of the previous page.
+	CommentsByPost(ctx context.Context, postID string, page Page) ([]*Comment, error)
+}
+
+// Stories persists stories.
+type Stories interface {
+	// CreateStory inserts s.
+	CreateStory(ctx context.Context, s *Story) error
+	// StoryByID returns ErrNotFound.
+	StoryByID(ctx context.Context, id string) (*Story, error)
+	// DeleteStory returns ErrNotFound.
+	DeleteStory(ctx context.Context, id string) error
+	// ActiveStories returns up to limit unexpired stories of active users,
+	// newest first.
+	ActiveStories(ctx context.Context, now time.Time, limit int) ([]*Story, error)
+	// ExpiredStories returns up to limit stories that expired before now.
+	ExpiredStories(ctx context.Context, now time.Time, limit int) ([]*Story, error)
+}
+
+// Notifications persists notifications.
+type Notifications interface {
+	// NotificationsFor returns up to limit of the user's notifications,
+	// newest first.
+	NotificationsFor(ctx context.Context, userID string, limit int) ([]*Notification, error)
+}
+
+// PasswordReset is a pending password reset: only the SHA-256 of the
+// token is stored.
+type PasswordReset struct {
+	UserID    string
+	TokenHash string
+	ExpiresAt time.Time
+}
+
+// PasswordResets persists password-reset tokens.
+type PasswordResets interface {
+	// SetPasswordReset stores r, replacing the user's previous reset, and
+	// queues m (when not nil) in the mail outbox, in one transaction.
+	SetPasswordReset(ctx context.Context, r PasswordReset, m *OutboxMail) error
+	// ResetPassword finds the reset with tokenHash that expires after now,
+	// applies fn to its user, saves the user and deletes the reset, in one
+	// transaction (so a token works once). Returns ErrNotFound if there is
+	// no such unexpired reset; fn's error is returned as is.
+	ResetPassword(ctx context.Context, tokenHash string, now time.Time, fn func(*User) error) (*User, error)
+}

@@ -1,0 +1,80 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+const commentColumns = `id, post_id, author_id, body, created_at`
+
+func scanComment(r scanner) (*gram.Comment, error) {
+	var (
+		c  gram.Comment
+		at int64
+	)
+	if err := r.Scan(&c.ID, &c.PostID, &c.AuthorID, &c.Text, &at); err != nil {
+		return nil, err
+	}
+	c.CreatedAt = fromMS(at)
+	return &c, nil
+}
+
+func (s *Store) CreateComment(ctx context.Context, c *gram.Comment, n *gram.Notification) error {
+	err := s.inTx(ctx, func(t tx) error {
+		if err := mustAffect(t.exec(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, c.PostID)); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `INSERT INTO comments (`+commentColumns+`) VALUES (?, ?, ?, ?, ?)`,
+			c.ID, c.PostID, c.AuthorID, c.Text, ms(c.CreatedAt)); err != nil {
+			return err
+		}
+		return insertNotification(ctx, t, n)
+	})
+	if err != nil && s.d.isForeignKey(err) {
+		err = gram.ErrNotFound
+	}
+	return s.wrap("create comment", err)
+}
+
+func (s *Store) CommentByID(ctx context.Context, id string) (*gram.Comment, error) {
+	c, err := scanComment(s.queryRow(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = ?`, id))
+	return c, s.wrap("comment by id", err)
+}
+
+func (s *Store) DeleteComment(ctx context.Context, id string) error {
+	err := s.inTx(ctx, func(t tx) error {
+		var postID string
+		if err := t.queryRow(ctx, `DELETE FROM comments WHERE id = ? RETURNING post_id`, id).Scan(&postID); err != nil {
+			return err
+		}
+		_, err := t.exec(ctx, `UPDATE posts SET comment_count = comment_count - 1 WHERE id = ?`, postID)
+		return err
+	})
+	return s.wrap("delete comment", err)
+}
+
+func (s *Store) CommentsByPost(ctx context.Context, postID string, page gram.Page) ([]*gram.Comment, error) {
+	q := `SELECT ` + commentColumns + ` FROM comments WHERE post_id = ?`
+	args := []any{postID}
+	if page.HasCursor() {
+		q += ` AND (created_at > ? OR (created_at = ? AND id > ?))`
+		at := ms(page.CursorAt)
+		args = append(args, at, at, page.CursorID)
+	}
+	q += ` ORDER BY created_at, id LIMIT ?`
+	rows, err := s.query(ctx, q, append(args, page.Limit)...)
+	if err != nil {
+		return nil, s.wrap("comments", err)
+	}
+	defer rows.Close()
+	out := []*gram.Comment{}
+	for rows.Next() {
+		c, err := scanComment(rows)
+		if err != nil {
+			return nil, s.wrap("comments", err)
+		}
+		out = append(out, c)
+	}
+	return out, s.wrap("comments", rows.Err())
+}

@@ -1,0 +1,67 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+func (s *Store) Follow(ctx context.Context, followerID, followeeID string, at time.Time, n *gram.Notification) (bool, error) {
+	var created bool
+	err := s.inTx(ctx, func(t tx) error {
+		res, err := t.exec(ctx, `INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (follower_id, followee_id) DO NOTHING`, followerID, followeeID, ms(at))
+		if err != nil {
+			return err
+		}
+		k, err := res.RowsAffected()
+		if err != nil || k == 0 {
+			created = false
+			return err
+		}
+		created = true
+		return insertNotification(ctx, t, n)
+	})
+	if err != nil && s.d.isForeignKey(err) {
+		return false, s.wrap("follow", gram.ErrNotFound)
+	}
+	return created, s.wrap("follow", err)
+}
+
+func (s *Store) Unfollow(ctx context.Context, followerID, followeeID string) (bool, error) {
+	res, err := s.exec(ctx, `DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`, followerID, followeeID)
+	if err != nil {
+		return false, s.wrap("unfollow", err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, s.wrap("unfollow", err)
+}
+
+func (s *Store) FollowerIDs(ctx context.Context, userID string, limit int) ([]string, error) {
+	ids, err := s.ids(ctx, `SELECT follower_id FROM follows WHERE followee_id = ? ORDER BY created_at DESC LIMIT ?`, userID, limit)
+	return ids, s.wrap("follower ids", err)
+}
+
+func (s *Store) FollowingIDs(ctx context.Context, userID string, limit int) ([]string, error) {
+	ids, err := s.ids(ctx, `SELECT followee_id FROM follows WHERE follower_id = ? ORDER BY created_at DESC LIMIT ?`, userID, limit)
+	return ids, s.wrap("following ids", err)
+}
+
+// ids runs a query returning one string column.
+func (s *Store) ids(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,45 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+// insertNotification stores n inside t. Follow and like notifications
+// carry a dedupe key, so a repeat is silently ignored; every comment is new.
+func insertNotification(ctx context.Context, t tx, n *gram.Notification) error {
+	if n == nil {
+		return nil
+	}
+	dedupe := n.Kind + ":" + n.ActorID + ":" + n.PostID
+	if n.Kind == gram.NotifyComment {
+		dedupe = n.Kind + ":" + n.ID
+	}
+	_, err := t.exec(ctx, `INSERT INTO notifications (id, recipient_id, actor_id, kind, post_id, dedupe, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (recipient_id, dedupe) DO NOTHING`,
+		n.ID, n.RecipientID, n.ActorID, n.Kind, n.PostID, dedupe, ms(n.CreatedAt))
+	return err
+}
+
+func (s *Store) NotificationsFor(ctx context.Context, userID string, limit int) ([]*gram.Notification, error) {
+	rows, err := s.query(ctx, `SELECT id, recipient_id, actor_id, kind, post_id, created_at FROM notifications
+		WHERE recipient_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`, userID, limit)
+	if err != nil {
+		return nil, s.wrap("notifications", err)
+	}
+	defer rows.Close()
+	var out []*gram.Notification
+	for rows.Next() {
+		var (
+			n  gram.Notification
+			at int64
+		)
+		if err := rows.Scan(&n.ID, &n.RecipientID, &n.ActorID, &n.Kind, &n.PostID, &at); err != nil {
+			return nil, s.wrap("notifications", err)
+		}
+		n.CreatedAt = fromMS(at)
+		out = append(out, &n)
+	}
+	return out, s.wrap("notifications", rows.Err())
+}

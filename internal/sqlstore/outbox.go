@@ -1,0 +1,84 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+const outboxColumns = `id, recipient, subject, html, text, attempts, created_at, next_attempt_at, sent_at, failed, last_error`
+
+// enqueueMail inserts m inside t; a nil m is nothing to do.
+func enqueueMail(ctx context.Context, t tx, m *gram.OutboxMail) error {
+	if m == nil {
+		return nil
+	}
+	_, err := t.exec(ctx, `INSERT INTO mail_outbox (`+outboxColumns+`) VALUES (`+placeholders(11)+`)`,
+		m.ID, m.To, m.Subject, m.HTML, m.Text, m.Attempts, ms(m.CreatedAt), ms(m.NextAttemptAt), ms(m.SentAt), m.Failed, m.LastError)
+	return err
+}
+
+func (s *Store) EnqueueMail(ctx context.Context, m gram.OutboxMail) error {
+	return s.wrap("enqueue mail", s.inTx(ctx, func(t tx) error { return enqueueMail(ctx, t, &m) }))
+}
+
+func scanOutbox(r scanner) (*gram.OutboxMail, error) {
+	var (
+		m                     gram.OutboxMail
+		created, next, sentAt int64
+	)
+	err := r.Scan(&m.ID, &m.To, &m.Subject, &m.HTML, &m.Text, &m.Attempts, &created, &next, &sentAt, &m.Failed, &m.LastError)
+	if err != nil {
+		return nil, err
+	}
+	m.CreatedAt, m.NextAttemptAt, m.SentAt = fromMS(created), fromMS(next), fromMS(sentAt)
+	return &m, nil
+}
+
+// ClaimMail selects due rows (skipping rows another replica has locked,
+// on PostgreSQL; SQLite has a single writer) and pushes their next attempt
+// out by the lease in the same transaction.
+func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gram.OutboxMail, error) {
+	var out []gram.OutboxMail
+	err := s.inTx(ctx, func(t tx) error {
+		out = out[:0]
+		rows, err := t.query(ctx, `SELECT `+outboxColumns+` FROM mail_outbox
+			WHERE sent_at = 0 AND NOT failed AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`+t.d.skipLocked, ms(now), limit)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			m, err := scanOutbox(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, *m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		next := now.Add(lease)
+		for i := range out {
+			out[i].Attempts++
+			out[i].NextAttemptAt = next
+			if _, err := t.exec(ctx, `UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`,
+				ms(next), out[i].ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, s.wrap("claim mail", err)
+}
+
+func (s *Store) MarkMailSent(ctx context.Context, id string, at time.Time) error {
+	return s.wrap("mark mail sent", mustAffect(s.exec(ctx, `UPDATE mail_outbox SET sent_at = ?, last_error = '' WHERE id = ?`, ms(at), id)))
+}
+
+func (s *Store) MarkMailFailed(ctx context.Context, id, lastError string, retryAt time.Time, giveUp bool) error {
+	return s.wrap("mark mail failed", mustAffect(s.exec(ctx,
+		`UPDATE mail_outbox SET last_error = ?, next_attempt_at = ?, failed = ? WHERE id = ?`, lastError, ms(retryAt), giveUp, id)))
+}

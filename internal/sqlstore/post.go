@@ -1,0 +1,94 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+const postColumns = `p.id, p.author_id, p.caption, p.photo_key, p.created_at, p.like_count, p.comment_count`
+
+func scanPost(r scanner) (*gram.Post, error) {
+	var (
+		p  gram.Post
+		at int64
+	)
+	if err := r.Scan(&p.ID, &p.AuthorID, &p.Caption, &p.PhotoKey, &at, &p.LikeCount, &p.CommentCount); err != nil {
+		return nil, err
+	}
+	p.CreatedAt = fromMS(at)
+	return &p, nil
+}
+
+func (s *Store) CreatePost(ctx context.Context, p *gram.Post) error {
+	_, err := s.exec(ctx, `INSERT INTO posts (id, author_id, caption, photo_key, created_at) VALUES (?, ?, ?, ?, ?)`,
+		p.ID, p.AuthorID, p.Caption, p.PhotoKey, ms(p.CreatedAt))
+	if err != nil && s.d.isForeignKey(err) {
+		err = gram.ErrNotFound
+	}
+	return s.wrap("create post", err)
+}
+
+func (s *Store) PostByID(ctx context.Context, id string) (*gram.Post, error) {
+	p, err := scanPost(s.queryRow(ctx, `SELECT `+postColumns+` FROM posts p WHERE p.id = ?`, id))
+	return p, s.wrap("post by id", err)
+}
+
+func (s *Store) UpdatePostCaption(ctx context.Context, id, caption string) error {
+	return s.wrap("update post", mustAffect(s.exec(ctx, `UPDATE posts SET caption = ? WHERE id = ?`, caption, id)))
+}
+
+func (s *Store) DeletePost(ctx context.Context, id string) error {
+	err := s.inTx(ctx, func(t tx) error {
+		if _, err := t.exec(ctx, `DELETE FROM notifications WHERE post_id = ?`, id); err != nil {
+			return err
+		}
+		return mustAffect(t.exec(ctx, `DELETE FROM posts WHERE id = ?`, id))
+	})
+	return s.wrap("delete post", err)
+}
+
+// Feed walks the (created_at, id) index backwards from the cursor; the
+// join only filters out posts of deactivated authors.
+func (s *Store) Feed(ctx context.Context, page gram.Page) ([]*gram.Post, error) {
+	q := `SELECT ` + postColumns + ` FROM posts p JOIN users u ON u.id = p.author_id WHERE u.active`
+	args := []any{}
+	if page.HasCursor() {
+		q += ` AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))`
+		at := ms(page.CursorAt)
+		args = append(args, at, at, page.CursorID)
+	}
+	q += ` ORDER BY p.created_at DESC, p.id DESC LIMIT ?`
+	out, err := s.posts(ctx, q, append(args, page.Limit)...)
+	return out, s.wrap("feed", err)
+}
+
+func (s *Store) PostsByUser(ctx context.Context, userID string, page gram.Page) ([]*gram.Post, error) {
+	q := `SELECT ` + postColumns + ` FROM posts p WHERE p.author_id = ?`
+	args := []any{userID}
+	if page.HasCursor() {
+		q += ` AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))`
+		at := ms(page.CursorAt)
+		args = append(args, at, at, page.CursorID)
+	}
+	q += ` ORDER BY p.created_at DESC, p.id DESC LIMIT ?`
+	out, err := s.posts(ctx, q, append(args, page.Limit)...)
+	return out, s.wrap("posts by user", err)
+}
+
+func (s *Store) posts(ctx context.Context, q string, args ...any) ([]*gram.Post, error) {
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*gram.Post{}
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

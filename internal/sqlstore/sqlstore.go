@@ -1,0 +1,171 @@
+// Package sqlstore implements gram.Store on SQLite (the embedded default)
+// and PostgreSQL with database/sql and hand-written SQL. The differences
+// between the two live in dialect.go and in the per-dialect migrations.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+var _ gram.Store = (*Store)(nil)
+
+// Store is the SQL implementation of gram.Store. On SQLite writes go
+// through one connection (SQLite has one writer anyway; queuing in Go avoids
+// busy-waiting) and reads through a pool; on PostgreSQL both are one pool.
+type Store struct {
+	w, r *sql.DB
+	d    dialect
+}
+
+// Options tune the connection pools.
+type Options struct {
+	MaxOpenConns int // readers on SQLite, the whole pool on PostgreSQL; 0 = default
+}
+
+// Open opens the database named by url and applies pending migrations:
+// "postgres://..." or "postgresql://..." opens PostgreSQL; "sqlite:PATH",
+// "file:PATH" or a plain path opens (creating) a SQLite file.
+func Open(ctx context.Context, url string, opt Options) (*Store, error) {
+	var (
+		s   *Store
+		err error
+	)
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		s, err = openPostgres(url, opt)
+	} else {
+		s, err = openSQLite(url, opt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Ping checks both pools.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlstore: ping: %w", err)
+	}
+	return s.r.PingContext(ctx)
+}
+
+// Close closes the pools.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// Dialect names the backend: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name }
+
+// DB returns the write pool, for tools (seeding, EXPLAIN) that need raw SQL.
+func (s *Store) DB() *sql.DB { return s.w }
+
+// exec runs a statement on the writer.
+func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return s.w.ExecContext(ctx, s.d.rebind(q), args...)
+}
+
+// query runs a query on the readers.
+func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return s.r.QueryContext(ctx, s.d.rebind(q), args...)
+}
+
+// queryRow runs a one-row query on the readers.
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return s.r.QueryRowContext(ctx, s.d.rebind(q), args...)
+}
+
+// tx is a transaction that rebinds placeholders for its dialect.
+type tx struct {
+	*sql.Tx
+	d dialect
+}
+
+func (t tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.ExecContext(ctx, t.d.rebind(q), args...)
+}
+
+func (t tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.QueryRowContext(ctx, t.d.rebind(q), args...)
+}
+
+func (t tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.QueryContext(ctx, t.d.rebind(q), args...)
+}
+
+// inTx runs fn in a transaction on the writer and commits it, retrying
+// the whole function when the backend reports a serialization failure or
+// deadlock (PostgreSQL); fn must therefore be safe to run again.
+func (s *Store) inTx(ctx context.Context, fn func(tx) error) error {
+	const attempts = 5
+	var err error
+	for i := range attempts {
+		err = s.tryTx(ctx, fn)
+		if err == nil || !s.d.retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(i+1) * 5 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func (s *Store) tryTx(ctx context.Context, fn func(tx) error) error {
+	t, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	if err := fn(tx{t, s.d}); err != nil {
+		_ = t.Rollback()
+		return err
+	}
+	return t.Commit()
+}
+
+// ms converts a time to the stored form: Unix milliseconds.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts a stored time back; 0 is the zero time.
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// placeholders returns "?, ?, ..." with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// anySlice converts ids to query arguments.
+func anySlice(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}

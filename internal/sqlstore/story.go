@@ -1,0 +1,68 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+const storyColumns = `s.id, s.user_id, s.photo_key, s.created_at, s.expires_at`
+
+func scanStory(r scanner) (*gram.Story, error) {
+	var (
+		st          gram.Story
+		at, expires int64
+	)
+	if err := r.Scan(&st.ID, &st.UserID, &st.PhotoKey, &at, &expires); err != nil {
+		return nil, err
+	}
+	st.CreatedAt, st.ExpiresAt = fromMS(at), fromMS(expires)
+	return &st, nil
+}
+
+func (s *Store) CreateStory(ctx context.Context, st *gram.Story) error {
+	_, err := s.exec(ctx, `INSERT INTO stories (id, user_id, photo_key, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		st.ID, st.UserID, st.PhotoKey, ms(st.CreatedAt), ms(st.ExpiresAt))
+	if err != nil && s.d.isForeignKey(err) {
+		err = gram.ErrNotFound
+	}
+	return s.wrap("create story", err)
+}
+
+func (s *Store) StoryByID(ctx context.Context, id string) (*gram.Story, error) {
+	st, err := scanStory(s.queryRow(ctx, `SELECT `+storyColumns+` FROM stories s WHERE s.id = ?`, id))
+	return st, s.wrap("story by id", err)
+}
+
+func (s *Store) DeleteStory(ctx context.Context, id string) error {
+	return s.wrap("delete story", mustAffect(s.exec(ctx, `DELETE FROM stories WHERE id = ?`, id)))
+}
+
+func (s *Store) ActiveStories(ctx context.Context, now time.Time, limit int) ([]*gram.Story, error) {
+	out, err := s.stories(ctx, `SELECT `+storyColumns+` FROM stories s JOIN users u ON u.id = s.user_id
+		WHERE s.expires_at > ? AND u.active ORDER BY s.expires_at DESC, s.id DESC LIMIT ?`, ms(now), limit)
+	return out, s.wrap("active stories", err)
+}
+
+func (s *Store) ExpiredStories(ctx context.Context, now time.Time, limit int) ([]*gram.Story, error) {
+	out, err := s.stories(ctx, `SELECT `+storyColumns+` FROM stories s WHERE s.expires_at <= ? ORDER BY s.expires_at LIMIT ?`, ms(now), limit)
+	return out, s.wrap("expired stories", err)
+}
+
+func (s *Store) stories(ctx context.Context, q string, args ...any) ([]*gram.Story, error) {
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*gram.Story{}
+	for rows.Next() {
+		st, err := scanStory(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,159 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+const userColumns = `id, username, email, firstname, lastname, bio, password_hash, photo_key, role, active, created_at, updated_at`
+
+type scanner interface{ Scan(...any) error }
+
+func scanUser(r scanner) (*gram.User, error) {
+	var (
+		u                gram.User
+		created, updated int64
+	)
+	err := r.Scan(&u.ID, &u.Username, &u.Email, &u.Firstname, &u.Lastname, &u.Bio,
+		&u.PasswordHash, &u.PhotoKey, &u.Role, &u.Active, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
+	return &u, nil
+}
+
+func userArgs(u *gram.User) []any {
+	return []any{u.ID, u.Username, u.Email, u.Firstname, u.Lastname, u.Bio,
+		u.PasswordHash, u.PhotoKey, u.Role, u.Active, ms(u.CreatedAt), ms(u.UpdatedAt)}
+}
+
+func (s *Store) CreateUser(ctx context.Context, u *gram.User, welcome *gram.OutboxMail) error {
+	err := s.inTx(ctx, func(t tx) error {
+		q := `INSERT INTO users (` + userColumns + `) VALUES (` + placeholders(12) + `)`
+		if _, err := t.exec(ctx, q, userArgs(u)...); err != nil {
+			return err
+		}
+		return enqueueMail(ctx, t, welcome)
+	})
+	return s.wrap("create user", err)
+}
+
+func (s *Store) UserByID(ctx context.Context, id string) (*gram.User, error) {
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	return u, s.wrap("user by id", err)
+}
+
+func (s *Store) UserByUsername(ctx context.Context, username string) (*gram.User, error) {
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE username = ?`, username))
+	return u, s.wrap("user by username", err)
+}
+
+func (s *Store) UserByEmail(ctx context.Context, email string) (*gram.User, error) {
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
+	return u, s.wrap("user by email", err)
+}
+
+func (s *Store) UpdateUser(ctx context.Context, id string, fn func(*gram.User) error) (*gram.User, error) {
+	var out *gram.User
+	err := s.inTx(ctx, func(t tx) error {
+		u, err := updateUserTx(ctx, t, id, fn)
+		out = u
+		return err
+	})
+	return out, s.wrap("update user", err)
+}
+
+// updateUserTx is the read-modify-write of UpdateUser inside t.
+func updateUserTx(ctx context.Context, t tx, id string, fn func(*gram.User) error) (*gram.User, error) {
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`+t.d.forUpdate, id))
+	if err != nil {
+		return nil, err
+	}
+	if err := fn(u); err != nil {
+		return nil, err
+	}
+	u.ID = id
+	_, err = t.exec(ctx, `UPDATE users SET username = ?, email = ?, firstname = ?, lastname = ?, bio = ?,
+		password_hash = ?, photo_key = ?, role = ?, active = ?, updated_at = ? WHERE id = ?`,
+		u.Username, u.Email, u.Firstname, u.Lastname, u.Bio, u.PasswordHash, u.PhotoKey, u.Role, u.Active, ms(u.UpdatedAt), id)
+	return u, err
+}
+
+func (s *Store) DeleteUser(ctx context.Context, id string) error {
+	err := s.inTx(ctx, func(t tx) error {
+		// Other users' posts lose this user's likes and comments: fix their
+		// counters before the cascade removes the rows.
+		if _, err := t.exec(ctx, `UPDATE posts SET like_count = like_count - 1
+			WHERE id IN (SELECT post_id FROM likes WHERE user_id = ?) AND author_id <> ?`, id, id); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `UPDATE posts SET comment_count = comment_count -
+			(SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id AND c.author_id = ?)
+			WHERE id IN (SELECT post_id FROM comments WHERE author_id = ?) AND author_id <> ?`, id, id, id); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `DELETE FROM notifications WHERE post_id IN (SELECT id FROM posts WHERE author_id = ?)`, id); err != nil {
+			return err
+		}
+		return mustAffect(t.exec(ctx, `DELETE FROM users WHERE id = ?`, id))
+	})
+	return s.wrap("delete user", err)
+}
+
+// likeEscape escapes LIKE wildcards so the query matches literally.
+func likeEscape(q string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
+}
+
+func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*gram.User, error) {
+	esc := likeEscape(query)
+	// Prefix matches use the username index; the substring pass fills up.
+	prefix, err := s.users(ctx, `SELECT `+userColumns+` FROM users
+		WHERE active AND username >= ? AND username < ? ORDER BY username LIMIT ?`, query, query+"\uffff", limit)
+	if err != nil || len(prefix) >= limit {
+		return prefix, s.wrap("search users", err)
+	}
+	rest, err := s.users(ctx, `SELECT `+userColumns+` FROM users
+		WHERE active AND username LIKE ? ESCAPE '\' AND username NOT LIKE ? ESCAPE '\' ORDER BY username LIMIT ?`,
+		"%"+esc+"%", esc+"%", limit-len(prefix))
+	return append(prefix, rest...), s.wrap("search users", err)
+}
+
+func (s *Store) SampleUsers(ctx context.Context, fromID string, limit int) ([]*gram.User, error) {
+	out, err := s.users(ctx, `SELECT `+userColumns+` FROM users WHERE active AND id >= ? ORDER BY id LIMIT ?`, fromID, limit)
+	if err != nil || len(out) >= limit {
+		return out, s.wrap("sample users", err)
+	}
+	// Wrap around to the start of the id space.
+	more, err := s.users(ctx, `SELECT `+userColumns+` FROM users WHERE active AND id < ? ORDER BY id LIMIT ?`, fromID, limit-len(out))
+	return append(out, more...), s.wrap("sample users", err)
+}
+
+func (s *Store) UsersByIDs(ctx context.Context, ids []string) ([]*gram.User, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out, err := s.users(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (`+placeholders(len(ids))+`)`, anySlice(ids)...)
+	return out, s.wrap("users by ids", err)
+}
+
+// users runs a query returning user rows.
+func (s *Store) users(ctx context.Context, q string, args ...any) ([]*gram.User, error) {
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*gram.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
