@@ -82,13 +82,13 @@ func TestProcessOrientation(t *testing.T) {
 		want [4]color.RGBA
 	}{
 		{1, [4]color.RGBA{red, green, blue, white}},
-		{2, [4]color.RGBA{green, red, white, blue}},   // mirrored
-		{3, [4]color.RGBA{white, blue, green, red}},   // 180
-		{4, [4]color.RGBA{blue, white, red, green}},   // flipped
-		{5, [4]color.RGBA{red, blue, green, white}},   // transposed
-		{6, [4]color.RGBA{blue, red, white, green}},   // 90 clockwise
-		{7, [4]color.RGBA{white, green, blue, red}},   // transversed
-		{8, [4]color.RGBA{green, white, red, blue}},   // 90 counter-clockwise
+		{2, [4]color.RGBA{green, red, white, blue}}, // mirrored
+		{3, [4]color.RGBA{white, blue, green, red}}, // 180
+		{4, [4]color.RGBA{blue, white, red, green}}, // flipped
+		{5, [4]color.RGBA{red, blue, green, white}}, // transposed
+		{6, [4]color.RGBA{blue, red, white, green}}, // 90 clockwise
+		{7, [4]color.RGBA{white, green, blue, red}}, // transversed
+		{8, [4]color.RGBA{green, white, red, blue}}, // 90 counter-clockwise
 	}
 	src := encJPEG(t, quadImage(1600, 1200))
 	p := New(Config{})
