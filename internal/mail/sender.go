@@ -1,0 +1,228 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+// Sender defaults, used for zero fields.
+const (
+	DefaultInterval    = 5 * time.Second
+	DefaultLease       = 2 * time.Minute
+	DefaultSendTimeout = 30 * time.Second
+	DefaultBatchSize   = 10
+	DefaultMaxAttempts = 8
+)
+
+// Sender delivers the outbox: it claims due messages from Store, sends
+// each through Transport, and records the outcome. Any number of Senders
+// (goroutines or replicas) may share one store: the store's lease keeps a
+// claimed message from being claimed again, and a Sender never starts a
+// send that could outlive its lease. Delivery is at least once: a crash
+// between sending and marking sends again after the lease.
+//
+// Bodies are never logged; only ids, recipients, subjects and errors.
+type Sender struct {
+	Store     gram.OutboxStore
+	Transport gram.Mailer
+	Log       *slog.Logger // nil means slog.Default()
+
+	Interval    time.Duration // pause between passes that found less than a full batch
+	Lease       time.Duration // how long a claim holds; should exceed SendTimeout
+	SendTimeout time.Duration // bound of one delivery
+	BatchSize   int           // messages per claim
+	MaxAttempts int           // attempts before giving up for good
+	// Backoff says how long to wait after failed attempt n (1-based);
+	// nil means ExpBackoff(30*time.Second, time.Hour).
+	Backoff func(attempt int) time.Duration
+	Now     func() time.Time
+
+	wakeOnce sync.Once
+	wake     chan struct{}
+}
+
+// ExpBackoff returns a backoff that doubles from base for each attempt, is
+// capped at max, and is jittered into [d/2, d] so that messages that
+// failed together (a mail server outage) do not all retry together.
+func ExpBackoff(base, max time.Duration) func(attempt int) time.Duration {
+	return func(attempt int) time.Duration {
+		d := max
+		if d <= 0 {
+			return 0
+		}
+		if attempt < 1 {
+			attempt = 1
+		}
+		if attempt < 63 && base<<(attempt-1) > 0 && base<<(attempt-1) < max {
+			d = base << (attempt - 1)
+		}
+		return d/2 + rand.N(d/2+1)
+	}
+}
+
+// Wake makes a running Run start a pass now rather than after Interval,
+// e.g. right after a password-reset mail was enqueued. It never blocks.
+func (s *Sender) Wake() {
+	select {
+	case s.wakeChan() <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Sender) wakeChan() chan struct{} {
+	s.wakeOnce.Do(func() { s.wake = make(chan struct{}, 1) })
+	return s.wake
+}
+
+// Run flushes the outbox until ctx is done, then returns nil. A pass that
+// found a full batch is followed by another at once; otherwise Run waits
+// Interval or a Wake. Store errors are logged and retried next pass.
+func (s *Sender) Run(ctx context.Context) error {
+	for {
+		n, err := s.Flush(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.logger().ErrorContext(ctx, "mail: outbox pass failed", "err", err)
+		}
+		if n >= s.batchSize() && err == nil {
+			continue
+		}
+		t := time.NewTimer(s.interval())
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-s.wakeChan():
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// Flush makes one pass: it claims up to BatchSize due messages and tries
+// each once. It returns how many it claimed, and the claim's error or
+// ctx's error if ctx ended the pass early (the unsent rest is retried
+// after its lease).
+func (s *Sender) Flush(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	claimedAt := s.now()
+	lease := s.lease()
+	batch, err := s.Store.ClaimMail(ctx, claimedAt, lease, s.batchSize())
+	if err != nil {
+		return 0, err
+	}
+	leaseEnd := claimedAt.Add(lease)
+	for _, m := range batch {
+		if err := ctx.Err(); err != nil {
+			return len(batch), err
+		}
+		s.deliver(ctx, m, leaseEnd)
+	}
+	return len(batch), ctx.Err()
+}
+
+// deliver sends one claimed message and records the outcome.
+func (s *Sender) deliver(ctx context.Context, m gram.OutboxMail, leaseEnd time.Time) {
+	log := s.logger().With("mail_id", m.ID, "attempt", m.Attempts)
+	// Durations, not deadlines: Now may be a fake clock, ctx runs on the
+	// real one.
+	timeout := min(s.sendTimeout(), leaseEnd.Sub(s.now()))
+	if timeout <= 0 {
+		// The lease is over: another sender may own the message by now.
+		log.WarnContext(ctx, "mail: lease expired before sending; left for a later pass")
+		return
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, timeout)
+	err := s.Transport.Send(sendCtx, m.Message)
+	cancel()
+	// Record the outcome even if ctx was canceled meanwhile (shutdown):
+	// a sent message that is not marked would be sent again.
+	rec, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer stop()
+	if err == nil {
+		s.markSent(rec, log, m)
+		return
+	}
+	s.markFailed(rec, ctx, log, m, err)
+}
+
+func (s *Sender) markSent(ctx context.Context, log *slog.Logger, m gram.OutboxMail) {
+	if err := s.Store.MarkMailSent(ctx, m.ID, s.now()); err != nil {
+		log.ErrorContext(ctx, "mail: sent but not marked; it will be sent again", "err", err)
+		return
+	}
+	log.InfoContext(ctx, "mail: sent", "to", m.To, "subject", m.Subject)
+}
+
+// markFailed schedules a retry, or gives up after MaxAttempts. A send cut
+// short by our own shutdown (parent ctx done) is retried at once by
+// whichever sender comes next, and never counts towards giving up.
+func (s *Sender) markFailed(rec, parent context.Context, log *slog.Logger, m gram.OutboxMail, sendErr error) {
+	now := s.now()
+	retryAt, giveUp := now.Add(s.backoff(m.Attempts)), m.Attempts >= s.maxAttempts()
+	if parent.Err() != nil {
+		retryAt, giveUp = now, false
+	}
+	msg := truncate(sendErr.Error(), 1000)
+	if err := s.Store.MarkMailFailed(rec, m.ID, msg, retryAt, giveUp); err != nil {
+		log.ErrorContext(rec, "mail: failed and not marked", "err", err, "send_err", msg)
+		return
+	}
+	if giveUp {
+		log.ErrorContext(rec, "mail: gave up", "to", m.To, "subject", m.Subject, "err", msg)
+		return
+	}
+	level := slog.LevelWarn
+	if errors.Is(sendErr, context.Canceled) {
+		level = slog.LevelInfo
+	}
+	log.Log(rec, level, "mail: send failed; will retry", "err", msg, "retry_at", retryAt)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func (s *Sender) logger() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+func (s *Sender) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Sender) backoff(attempt int) time.Duration {
+	if s.Backoff != nil {
+		return s.Backoff(attempt)
+	}
+	return ExpBackoff(30*time.Second, time.Hour)(attempt)
+}
+
+func (s *Sender) interval() time.Duration    { return orDefault(s.Interval, DefaultInterval) }
+func (s *Sender) lease() time.Duration       { return orDefault(s.Lease, DefaultLease) }
+func (s *Sender) sendTimeout() time.Duration { return orDefault(s.SendTimeout, DefaultSendTimeout) }
+func (s *Sender) batchSize() int             { return orDefault(s.BatchSize, DefaultBatchSize) }
+func (s *Sender) maxAttempts() int           { return orDefault(s.MaxAttempts, DefaultMaxAttempts) }
+
+func orDefault[T time.Duration | int](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
