@@ -215,7 +215,9 @@ func TestSES_Emulator(t *testing.T) {
 	}
 	var store struct{ Emails []sesEmail }
 	getJSON(t, fmt.Sprintf("%s/store?since=%d", endpoint, since), &store)
-	i := slices.IndexFunc(store.Emails, func(e sesEmail) bool { return slices.ContainsFunc(e.Destination.To, func(to string) bool { return strings.Contains(to, rcpt) }) })
+	i := slices.IndexFunc(store.Emails, func(e sesEmail) bool {
+		return slices.ContainsFunc(e.Destination.To, func(to string) bool { return strings.Contains(to, rcpt) })
+	})
 	if i < 0 {
 		t.Fatalf("no email to %s in the emulator's store", rcpt)
 	}

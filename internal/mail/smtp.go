@@ -90,14 +90,14 @@ func (s *SMTP) dial(ctx context.Context) (*smtp.Client, error) {
 		return nil, err
 	}
 	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", s.Addr)
+	raw, err := d.DialContext(ctx, "tcp", s.Addr)
 	if err != nil {
 		return nil, err
 	}
 	deadline, _ := ctx.Deadline()
-	_ = conn.SetDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
-	conn = &stopConn{Conn: conn, stop: stop}
+	_ = raw.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { _ = raw.SetDeadline(time.Unix(1, 0)) })
+	var conn net.Conn = &stopConn{Conn: raw, stop: stop}
 	if s.TLS == TLSImplicit {
 		// Outermost, so that net/smtp sees a *tls.Conn and allows AUTH.
 		tc := tls.Client(conn, s.tlsConfig(host))
