@@ -159,6 +159,9 @@ func (s *SMTP) hello(c *smtp.Client) error {
 	if s.Username == "" {
 		return nil
 	}
+	if ok, _ := c.Extension("AUTH"); !ok {
+		return errors.New("credentials given but the server does not offer AUTH")
+	}
 	return c.Auth(s.auth(c, host))
 }
 
