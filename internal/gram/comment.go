@@ -1,6 +1,11 @@
 package gram
 
-import "time"
+import (
+	"context"
+	"errors"
+	"time"
+	"unicode/utf8"
+)
 
 // Comment is a user's comment on a post.
 type Comment struct {
@@ -15,4 +20,50 @@ type Comment struct {
 // the comment's author, the post's author, and staff may.
 func (c *Comment) CanDelete(u *User, p *Post) bool {
 	return u != nil && (c.AuthorID == u.ID || (p != nil && p.AuthorID == u.ID) || u.IsStaff())
+}
+
+// AddComment comments on a post and notifies its author (unless that is u).
+func (s *Service) AddComment(ctx context.Context, u *User, postID, text string) (*Comment, error) {
+	const notFound = "Not found any posts to comment."
+	text = CleanText(text)
+	switch {
+	case text == "":
+		return nil, Errorf(EINVALID, "Comment cannot be blank.")
+	case utf8.RuneCountInString(text) > CommentMax:
+		return nil, Errorf(EINVALID, "A comment cannot be longer than %d characters.", CommentMax)
+	case !ValidID(postID):
+		return nil, Errorf(ENOTFOUND, notFound)
+	}
+	p, err := s.Store.PostByID(ctx, postID)
+	if err != nil {
+		return nil, storeErr(err, notFound)
+	}
+	now := s.now()
+	c := &Comment{ID: NewID(now), PostID: p.ID, AuthorID: u.ID, Text: text, CreatedAt: now}
+	var n *Notification
+	if p.AuthorID != u.ID {
+		n = &Notification{ID: NewID(now), RecipientID: p.AuthorID, ActorID: u.ID, Kind: NotifyComment, PostID: p.ID, CreatedAt: now}
+	}
+	return c, storeErr(s.Store.CreateComment(ctx, c, n), notFound)
+}
+
+// DeleteComment deletes a comment; its author, the post's author and
+// staff may.
+func (s *Service) DeleteComment(ctx context.Context, u *User, id string) error {
+	const notFound = "Not found any comment to delete."
+	if !ValidID(id) {
+		return Errorf(ENOTFOUND, notFound)
+	}
+	c, err := s.Store.CommentByID(ctx, id)
+	if err != nil {
+		return storeErr(err, notFound)
+	}
+	p, err := s.Store.PostByID(ctx, c.PostID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if !c.CanDelete(u, p) {
+		return Errorf(EFORBIDDEN, "You cannot delete someone else's comment.")
+	}
+	return storeErr(s.Store.DeleteComment(ctx, id), notFound)
 }

@@ -1,6 +1,11 @@
 package gram
 
-import "time"
+import (
+	"context"
+	"io"
+	"time"
+	"unicode/utf8"
+)
 
 // Post is a photo with a caption. LikeCount and CommentCount are kept by
 // the store in the same transaction as the like or comment they count.
@@ -30,3 +35,120 @@ type Page struct {
 
 // HasCursor reports whether p continues a previous page.
 func (p Page) HasCursor() bool { return p.CursorID != "" }
+
+// CreatePost validates the caption, processes and stores the photo, then
+// creates the post. The caption is checked before anything is stored, and
+// a failed insert removes the stored photo, so no orphan is left.
+func (s *Service) CreatePost(ctx context.Context, u *User, caption string, photo io.Reader) (*Post, error) {
+	caption = CleanText(caption)
+	if utf8.RuneCountInString(caption) > CaptionMax {
+		return nil, Errorf(EINVALID, "The caption text must be 256 characters the most.")
+	}
+	now := s.now()
+	p := &Post{ID: NewID(now), AuthorID: u.ID, Caption: caption, CreatedAt: now}
+	key, err := s.storeImage(ctx, photo, ImagePost, func(ext string) string { return postKey(u.ID, p.ID, ext) })
+	if err != nil {
+		return nil, err
+	}
+	p.PhotoKey = key
+	if err := s.Store.CreatePost(ctx, p); err != nil {
+		s.deleteBlob(ctx, key)
+		return nil, storeErr(err, "User not found.")
+	}
+	return p, nil
+}
+
+// PostDetail is a post with its likers and first page of comments.
+type PostDetail struct {
+	Post     *Post
+	Likes    []string
+	Comments []*Comment
+}
+
+// PostByID returns a post with its likers and comments (oldest first).
+func (s *Service) PostByID(ctx context.Context, id string, comments Page) (*PostDetail, error) {
+	if !ValidID(id) {
+		return nil, Errorf(ENOTFOUND, "The post no longer active.")
+	}
+	p, err := s.Store.PostByID(ctx, id)
+	if err != nil {
+		return nil, storeErr(err, "The post no longer active.")
+	}
+	likes, err := s.Store.LikerIDs(ctx, []string{id}, s.cfg.ListCap)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.Store.CommentsByPost(ctx, id, s.clampPage(comments, s.cfg.ListCap))
+	if err != nil {
+		return nil, err
+	}
+	return &PostDetail{Post: p, Likes: likes[id], Comments: cs}, nil
+}
+
+// Feed returns a page of posts, newest first, with each post's likers
+// (capped; LikeCount is always exact).
+func (s *Service) Feed(ctx context.Context, page Page) ([]*Post, map[string][]string, error) {
+	posts, err := s.Store.Feed(ctx, s.clampPage(page, s.cfg.FeedLimit))
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]string, len(posts))
+	for i, p := range posts {
+		ids[i] = p.ID
+	}
+	likes, err := s.Store.LikerIDs(ctx, ids, s.cfg.ListCap)
+	return posts, likes, err
+}
+
+// clampPage applies the default and maximum page sizes.
+func (s *Service) clampPage(p Page, def int) Page {
+	if p.Limit <= 0 {
+		p.Limit = def
+	}
+	p.Limit = min(p.Limit, max(s.cfg.MaxLimit, def))
+	return p
+}
+
+// UpdatePost changes a post's caption; only its author or staff may.
+func (s *Service) UpdatePost(ctx context.Context, u *User, id, caption string) error {
+	p, err := s.editablePost(ctx, u, id, "Not found post to update.", "You cannot update someone else's post.")
+	if err != nil {
+		return err
+	}
+	caption = CleanText(caption)
+	switch {
+	case caption == "":
+		return Errorf(EINVALID, "Please set a new caption for the post.")
+	case utf8.RuneCountInString(caption) > CaptionMax:
+		return Errorf(EINVALID, "The caption text must be 256 characters the most.")
+	}
+	return storeErr(s.Store.UpdatePostCaption(ctx, p.ID, caption), "Not found post to update.")
+}
+
+// DeletePost deletes a post, its likes, comments and photo; only its
+// author or staff may.
+func (s *Service) DeletePost(ctx context.Context, u *User, id string) error {
+	p, err := s.editablePost(ctx, u, id, "Not found post to delete.", "You cannot delete someone else's post.")
+	if err != nil {
+		return err
+	}
+	if err := s.Store.DeletePost(ctx, p.ID); err != nil {
+		return storeErr(err, "Not found post to delete.")
+	}
+	s.deleteBlob(ctx, p.PhotoKey)
+	return nil
+}
+
+func (s *Service) editablePost(ctx context.Context, u *User, id, notFound, forbidden string) (*Post, error) {
+	if !ValidID(id) {
+		return nil, Errorf(ENOTFOUND, "%s", notFound)
+	}
+	p, err := s.Store.PostByID(ctx, id)
+	if err != nil {
+		return nil, storeErr(err, notFound)
+	}
+	if !p.CanEdit(u) {
+		return nil, Errorf(EFORBIDDEN, "%s", forbidden)
+	}
+	return p, nil
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// devSecret is the JWT secret used when none is configured. Production
+// refuses to start with it.
+const devSecret = "development-only-insecure-jwt-secret-change-me"
+
+// Config is every setting of the server, from the environment (and a .env
+// file in development). Defaults give a working server with zero setup.
+type Config struct {
+	Env          string // APP_ENV: development | production
+	Addr         string // ":" + PORT
+	Port         string
+	DataDir      string // DATA_DIR
+	DatabaseURL  string // DATABASE_URL
+	DBMaxConns   int    // DB_MAX_CONNS
+	PublicURL    string // PUBLIC_URL
+	ClientURL    string // CLIENT_URL
+	CORSOrigins  []string
+	JWTSecrets   []string      // JWT_SECRET (signing) + JWT_SECRETS_OLD (verify only)
+	JWTExpiresIn time.Duration // JWT_EXPIRES_IN, e.g. 90d
+	MediaURL     string        // MEDIA_URL
+	MailURL      string        // MAIL_URL
+	MailFrom     string        // MAIL_FROM
+	SESEndpoint  string        // SES_ENDPOINT
+	RedisURL     string        // REDIS_URL
+	TrustProxy   bool          // TRUST_PROXY
+	S3           S3Env
+}
+
+// S3Env are the S3 settings of blob.Config.
+type S3Env struct {
+	Endpoint, Region, Delivery, PublicURL string
+	ForcePathStyle                        bool
+	PresignTTL                            time.Duration
+}
+
+// Production reports whether APP_ENV is production.
+func (c Config) Production() bool { return c.Env == "production" }
+
+// loadConfig reads the configuration through getenv.
+func loadConfig(getenv func(string) string) (Config, error) {
+	env := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{Env: env("APP_ENV", "development"), Port: env("PORT", "8080")}
+	c.Addr = ":" + c.Port
+	c.DataDir = env("DATA_DIR", "./data")
+	c.DatabaseURL = env("DATABASE_URL", "sqlite:"+filepath.Join(c.DataDir, "gram.db"))
+	c.PublicURL = strings.TrimRight(env("PUBLIC_URL", "http://localhost:"+c.Port), "/")
+	c.ClientURL = strings.TrimRight(env("CLIENT_URL", "https://instamern.netlify.app"), "/")
+	c.MediaURL = env("MEDIA_URL", filepath.Join(c.DataDir, "media"))
+	c.MailURL = env("MAIL_URL", "log:"+filepath.Join(c.DataDir, "outbox"))
+	c.MailFrom = env("MAIL_FROM", "InstaMERN <no-reply@localhost>")
+	c.SESEndpoint = env("SES_ENDPOINT", "")
+	c.RedisURL = env("REDIS_URL", "")
+	c.CORSOrigins = splitList(env("CORS_ORIGINS", c.ClientURL))
+	if !c.Production() {
+		c.CORSOrigins = append(c.CORSOrigins, "http://localhost:3000")
+	}
+	secret, err := secretEnv(getenv, "JWT_SECRET")
+	if err != nil {
+		return c, err
+	}
+	c.JWTSecrets = append([]string{cmpOr(secret, devSecret)}, splitList(getenv("JWT_SECRETS_OLD"))...)
+	var errs []error
+	c.JWTExpiresIn, err = parseDuration(env("JWT_EXPIRES_IN", "90d"))
+	errs = append(errs, wrapVar("JWT_EXPIRES_IN", err))
+	c.DBMaxConns, err = strconv.Atoi(env("DB_MAX_CONNS", "0"))
+	errs = append(errs, wrapVar("DB_MAX_CONNS", err))
+	c.TrustProxy, err = strconv.ParseBool(env("TRUST_PROXY", "false"))
+	errs = append(errs, wrapVar("TRUST_PROXY", err))
+	c.S3, err = loadS3(env)
+	errs = append(errs, err)
+	if err := errors.Join(errs...); err != nil {
+		return c, err
+	}
+	return c, c.validate()
+}
+
+func loadS3(env func(k, def string) string) (S3Env, error) {
+	s := S3Env{Endpoint: env("S3_ENDPOINT", ""), Region: env("S3_REGION", ""), Delivery: env("MEDIA_DELIVERY", "public"),
+		PublicURL: env("MEDIA_PUBLIC_URL", "")}
+	var err1, err2 error
+	s.ForcePathStyle, err1 = strconv.ParseBool(env("S3_FORCE_PATH_STYLE", "false"))
+	s.PresignTTL, err2 = parseDuration(env("MEDIA_PRESIGN_TTL", "1h"))
+	return s, errors.Join(wrapVar("S3_FORCE_PATH_STYLE", err1), wrapVar("MEDIA_PRESIGN_TTL", err2))
+}
+
+// validate refuses unsafe production settings.
+func (c Config) validate() error {
+	if c.Env != "development" && c.Env != "production" {
+		return fmt.Errorf("APP_ENV must be development or production, not %q", c.Env)
+	}
+	if !c.Production() {
+		return nil
+	}
+	if c.JWTSecrets[0] == devSecret || len(c.JWTSecrets[0]) < 32 {
+		return errors.New("production needs JWT_SECRET (or JWT_SECRET_FILE) of at least 32 characters")
+	}
+	for _, o := range c.CORSOrigins {
+		if o == "*" {
+			return errors.New("production refuses a wildcard CORS origin")
+		}
+	}
+	return nil
+}
+
+// secretEnv reads NAME, or the file named by NAME_FILE.
+func secretEnv(getenv func(string) string, name string) (string, error) {
+	if path := getenv(name + "_FILE"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %w", name, err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	return getenv(name), nil
+}
+
+// parseDuration accepts Go durations and the original's day form ("90d").
+func parseDuration(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n <= 0 {
+			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err == nil && d <= 0 {
+		err = fmt.Errorf("invalid duration %q", s)
+	}
+	return d, err
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, strings.TrimRight(p, "/"))
+		}
+	}
+	return out
+}
+
+func wrapVar(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

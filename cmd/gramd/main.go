@@ -1,0 +1,32 @@
+// Command gramd serves the InstaMERN API. With no configuration it runs on
+// :8080 with SQLite and media under ./data and mail written to
+// ./data/outbox; see the README for every setting.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "gramd:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program; tests call it with their own environment.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	getenv = withDotEnv(getenv)
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return serve(ctx, cfg, stdout)
+}

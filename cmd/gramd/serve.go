@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/instamern/gram/internal/api"
+	"github.com/instamern/gram/internal/blob"
+	"github.com/instamern/gram/internal/gram"
+	"github.com/instamern/gram/internal/mail"
+	"github.com/instamern/gram/internal/media"
+	"github.com/instamern/gram/internal/sqlstore"
+)
+
+// serve wires the adapters around the service, serves until ctx ends, then
+// drains in-flight requests and background work.
+func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
+	log := slog.New(slog.NewJSONHandler(stdout, nil))
+	store, err := sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{MaxOpenConns: cfg.DBMaxConns})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	blobs, err := blob.Open(ctx, blob.Config{URL: cfg.MediaURL, AppURL: cfg.PublicURL, Endpoint: cfg.S3.Endpoint,
+		Region: cfg.S3.Region, ForcePathStyle: cfg.S3.ForcePathStyle, Delivery: cfg.S3.Delivery,
+		PublicURL: cfg.S3.PublicURL, PresignTTL: cfg.S3.PresignTTL})
+	if err != nil {
+		return fmt.Errorf("media store: %w", err)
+	}
+	templates, err := mail.NewTemplates(mail.Brand{ClientURL: cfg.ClientURL})
+	if err != nil {
+		return err
+	}
+	transport, err := mail.Open(cfg.MailURL, mail.Options{From: cfg.MailFrom, SESEndpoint: cfg.SESEndpoint, Logger: log})
+	if err != nil {
+		return fmt.Errorf("mail: %w", err)
+	}
+	svc := gram.New(gram.Config{ClientURL: cfg.ClientURL, SessionTTL: cfg.JWTExpiresIn}, store, blobs,
+		media.New(media.Config{}), templates, gram.NewHasher(gram.OWASPArgon2, 0), log)
+	limiter, closeLimiter, err := openLimiter(ctx, cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer closeLimiter()
+	handler := api.NewServer(svc, api.Config{
+		Production: cfg.Production(), CORSOrigins: cfg.CORSOrigins, JWTSecrets: cfg.JWTSecrets, TokenTTL: cfg.JWTExpiresIn,
+		AuthLimit: api.RateRule{Limit: 20, Window: 15 * time.Minute}, WriteLimit: api.RateRule{Limit: 300, Window: time.Minute},
+		TrustProxy: cfg.TrustProxy, Media: blob.Handler(blobs),
+	}, limiter, log)
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	done := runBackground(bg, svc, store, transport, log)
+	err = listenAndServe(ctx, cfg.Addr, handler, log)
+	stopBG()
+	<-done
+	return err
+}
+
+// runBackground starts the outbox sender and the story sweeper; the
+// returned channel closes when both have stopped.
+func runBackground(ctx context.Context, svc *gram.Service, store gram.OutboxStore, transport gram.Mailer, log *slog.Logger) <-chan struct{} {
+	done := make(chan struct{})
+	sender := &mail.Sender{Store: store, Transport: transport, Log: log}
+	go func() {
+		defer close(done)
+		go func() { _ = sender.Run(ctx) }()
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			if n, err := svc.SweepStories(ctx, 500); err != nil && ctx.Err() == nil {
+				log.Error("sweep stories", "err", err)
+			} else if n > 0 {
+				log.Info("swept expired stories", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return done
+}
+
+// listenAndServe serves until ctx ends, then shuts down gracefully,
+// giving in-flight requests up to 20 seconds.
+func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// openLimiter returns the rate limiter: in process, or in Redis when
+// REDIS_URL is set so that limits hold across replicas.
+func openLimiter(_ context.Context, redisURL string) (api.Limiter, func(), error) {
+	if redisURL != "" {
+		return nil, nil, errors.New("REDIS_URL: the Redis rate limiter is not available yet; unset REDIS_URL")
+	}
+	return api.NewMemLimiter(), func() {}, nil
+}

@@ -1,0 +1,157 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+// envelope is the contract's success body; nil fields are left out.
+type envelope struct {
+	Status  string `json:"status"`
+	Message string `json:"message,omitempty"`
+	Token   string `json:"token,omitempty"`
+	Results *int   `json:"results,omitempty"`
+	Next    string `json:"next,omitempty"`
+	Data    any    `json:"data,omitempty"`
+}
+
+// nullData marks a success body whose data is an explicit null.
+type nullData struct{}
+
+func (nullData) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
+
+// encode writes v as JSON with the status.
+func encode(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// ok writes a success envelope.
+func ok(w http.ResponseWriter, status int, e envelope) {
+	e.Status = "success"
+	encode(w, status, e)
+}
+
+// count returns a pointer for envelope.Results.
+func count(n int) *int { return &n }
+
+// decode reads a JSON object body into dst, strictly: the body must be
+// JSON, within the size limit, one object, with the right types. Missing
+// bodies decode as {}. Every failure is an *gram.Error for the client.
+func decode(r *http.Request, dst any) error {
+	if r.ContentLength == 0 && r.Body == http.NoBody {
+		return nil
+	}
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &gram.Error{Code: gram.ETOOLARGE, Message: fmt.Sprintf("The request body is too large. The limit is %d KB.", mbe.Limit>>10)}
+		}
+		return gram.Errorf(gram.EINVALID, "The request body could not be read.")
+	}
+	if len(strings.TrimSpace(string(raw))) == 0 {
+		return nil
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
+			return gram.Errorf(gram.EUNSUPPORTED, "Please send the request body as JSON (Content-Type: application/json).")
+		}
+	}
+	return decodeJSON(raw, dst)
+}
+
+// decodeJSON unmarshals one JSON object into dst, rejecting duplicate keys
+// (an attacker could otherwise smuggle a second value past a proxy that
+// reads the first) and trailing data.
+func decodeJSON(raw []byte, dst any) error {
+	if err := checkDuplicateKeys(raw); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return gram.Errorf(gram.EINVALID, "The request body must be a single JSON object.")
+	}
+	return nil
+}
+
+// jsonError turns a decoding error into a readable client error.
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te) && te.Field != "":
+		return gram.Errorf(gram.EINVALID, "The field %q must be a %s.", te.Field, jsonKind(te.Type.Kind().String()))
+	case errors.As(err, &te):
+		return gram.Errorf(gram.EINVALID, "The request body must be a JSON object.")
+	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
+		return gram.Errorf(gram.EINVALID, "The request body is not valid JSON.")
+	}
+	return gram.Errorf(gram.EINVALID, "The request body is not valid JSON.")
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "string"
+	case "int", "int64", "float64":
+		return "number"
+	case "bool":
+		return "boolean"
+	}
+	return k
+}
+
+// checkDuplicateKeys walks the top-level object and fails on a repeated key.
+func checkDuplicateKeys(raw []byte) error {
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	tok, err := dec.Token()
+	if err != nil {
+		return jsonError(err)
+	}
+	if d, isDelim := tok.(json.Delim); !isDelim || d != '{' {
+		return gram.Errorf(gram.EINVALID, "The request body must be a JSON object.")
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return jsonError(err)
+		}
+		key, _ := tok.(string)
+		if seen[key] {
+			return gram.Errorf(gram.EINVALID, "The field %q appears more than once.", key)
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return jsonError(err)
+		}
+	}
+	return nil
+}
+
+// redecode converts an already-decoded object into dst, with the same
+// type checks as decode.
+func (s *Server) redecode(w http.ResponseWriter, r *http.Request, raw map[string]any, dst any) bool {
+	b, err := json.Marshal(raw)
+	if err == nil {
+		err = decodeJSON(b, dst)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return false
+	}
+	return true
+}

@@ -1,0 +1,190 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+// handleFeed serves a page of the feed: post documents with exact counts.
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+	page, err := pageParams(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	posts, likes, err := s.svc.Feed(r.Context(), page)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	items := make([]postView, 0, len(posts))
+	for _, p := range posts {
+		items = append(items, s.postView(r.Context(), p, likes[p.ID]))
+	}
+	var next string
+	if n := len(posts); n > 0 && n == s.effectiveLimit(page) {
+		next = cursor(posts[n-1].CreatedAt, posts[n-1].ID)
+	}
+	ok(w, http.StatusOK, envelope{Results: count(len(items)), Next: next, Data: map[string]any{"posts": items}})
+}
+
+func (s *Server) effectiveLimit(p gram.Page) int {
+	if p.Limit <= 0 {
+		return s.svc.Config().FeedLimit
+	}
+	return min(p.Limit, max(s.svc.Config().MaxLimit, s.svc.Config().FeedLimit))
+}
+
+// pageParams reads ?limit= and ?before= (a cursor from a previous page's
+// "next").
+func pageParams(r *http.Request) (gram.Page, error) {
+	var p gram.Page
+	q := r.URL.Query()
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return p, gram.Errorf(gram.EINVALID, "The limit must be a positive whole number.")
+		}
+		p.Limit = n
+	}
+	if v := q.Get("before"); v != "" {
+		at, id, ok := parseCursor(v)
+		if !ok {
+			return p, gram.Errorf(gram.EINVALID, "The cursor is not valid.")
+		}
+		p.CursorAt, p.CursorID = at, id
+	}
+	return p, nil
+}
+
+// cursor encodes a position as "<unix ms>_<id>".
+func cursor(at time.Time, id string) string { return strconv.FormatInt(at.UnixMilli(), 10) + "_" + id }
+
+func parseCursor(s string) (time.Time, string, bool) {
+	msPart, id, found := strings.Cut(s, "_")
+	v, err := strconv.ParseInt(msPart, 10, 64)
+	if !found || err != nil || v < 0 || !gram.ValidID(id) {
+		return time.Time{}, "", false
+	}
+	return time.UnixMilli(v).UTC(), id, true
+}
+
+// detailView is the post detail (P2).
+type detailView struct {
+	postView
+	Comments []commentView `json:"comments"`
+}
+
+type commentView struct {
+	ID            string `json:"_id"`
+	Comment       string `json:"comment"`
+	CommentedBy   string `json:"commentedBy"`
+	CommentedPost string `json:"commentedPost"`
+	CommentedAt   string `json:"commentedAt"`
+}
+
+func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
+	d, err := s.svc.PostByID(r.Context(), r.PathValue("id"), gram.Page{})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	cs := make([]commentView, 0, len(d.Comments))
+	for _, c := range d.Comments {
+		cs = append(cs, commentView{ID: c.ID, Comment: c.Text, CommentedBy: c.AuthorID, CommentedPost: c.PostID, CommentedAt: isoTime(c.CreatedAt)})
+	}
+	ok(w, http.StatusOK, envelope{Data: map[string]any{"post": detailView{postView: s.postView(r.Context(), d.Post, d.Likes), Comments: cs}}})
+}
+
+func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) {
+	up, err := s.readUpload(w, r, "post", "caption")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if up.file == nil {
+		fail(w, http.StatusBadRequest, "No post photo found to upload.")
+		return
+	}
+	p, err := s.svc.CreatePost(r.Context(), currentUser(r.Context()), up.fields["caption"], up.file)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ok(w, http.StatusCreated, envelope{Message: "Your post has been uploaded successfully.",
+		Data: map[string]any{"post": s.postView(r.Context(), p, nil)}})
+}
+
+func (s *Server) handleLikePost(w http.ResponseWriter, r *http.Request) {
+	liked, err := s.svc.ToggleLike(r.Context(), currentUser(r.Context()), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	msg := "Unliked."
+	if liked {
+		msg = "Liked!"
+	}
+	ok(w, http.StatusOK, envelope{Message: msg})
+}
+
+func (s *Server) handleUpdatePost(w http.ResponseWriter, r *http.Request) {
+	var raw map[string]any
+	if !s.decodeBody(w, r, &raw) {
+		return
+	}
+	for field, msg := range map[string]string{"photo": "You cannot change the post photo.",
+		"postedBy": "You cannot change post owner.", "postedAt": "You cannot change post's date."} {
+		if _, found := raw[field]; found {
+			fail(w, http.StatusBadRequest, msg)
+			return
+		}
+	}
+	var in struct {
+		Caption string `json:"caption"`
+	}
+	if !s.redecode(w, r, raw, &in) {
+		return
+	}
+	if err := s.svc.UpdatePost(r.Context(), currentUser(r.Context()), r.PathValue("id"), in.Caption); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ok(w, http.StatusOK, envelope{Message: "Your post has been updated successfully.", Data: nullData{}})
+}
+
+func (s *Server) handleDeletePost(w http.ResponseWriter, r *http.Request) {
+	if err := s.svc.DeletePost(r.Context(), currentUser(r.Context()), r.PathValue("id")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ok(w, http.StatusOK, envelope{Message: "Your post has been deleted.", Data: nullData{}})
+}
+
+func (s *Server) handleComment(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Comment string `json:"comment"`
+	}
+	if !s.decodeBody(w, r, &in) {
+		return
+	}
+	c, err := s.svc.AddComment(r.Context(), currentUser(r.Context()), r.PathValue("id"), in.Comment)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ok(w, http.StatusCreated, envelope{Message: "Commented!", Data: map[string]any{"comment": commentView{
+		ID: c.ID, Comment: c.Text, CommentedBy: c.AuthorID, CommentedPost: c.PostID, CommentedAt: isoTime(c.CreatedAt)}}})
+}
+
+func (s *Server) handleDeleteComment(w http.ResponseWriter, r *http.Request) {
+	if err := s.svc.DeleteComment(r.Context(), currentUser(r.Context()), r.PathValue("id")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ok(w, http.StatusOK, envelope{Message: "Your comment has been deleted.", Data: nullData{}})
+}

@@ -1,0 +1,63 @@
+// Package api serves the InstaMERN HTTP API (CONTRACT.md) over the gram
+// service: every route is in routes.go; handlers decode, call one use
+// case, and encode the contract's JSON envelope.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+// Config is what the HTTP layer needs to know.
+type Config struct {
+	Production   bool
+	CORSOrigins  []string      // exact origins allowed to call with credentials
+	JWTSecrets   []string      // the first signs; all verify (rotation)
+	TokenTTL     time.Duration // lifetime of a token and its cookie
+	MaxBodyBytes int64         // JSON bodies; default 1 MiB
+	MaxUpload    int64         // multipart uploads; default 20 MiB + slack
+	AuthLimit    RateRule      // per-IP limit on login, signup, forgot, reset
+	WriteLimit   RateRule      // per-IP limit on other writes
+	TrustProxy   bool          // take the client IP from X-Forwarded-For
+	Media        http.Handler  // serves GET /media/{key...}; nil when media is elsewhere
+}
+
+// Server is the HTTP API.
+type Server struct {
+	svc     *gram.Service
+	cfg     Config
+	log     *slog.Logger
+	tokens  *tokens
+	limiter Limiter
+	handler http.Handler
+}
+
+// NewServer builds the API around svc. limiter may be nil (in-process).
+func NewServer(svc *gram.Service, cfg Config, limiter Limiter, log *slog.Logger) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = 21 << 20
+	}
+	if cfg.TokenTTL <= 0 {
+		cfg.TokenTTL = 90 * 24 * time.Hour
+	}
+	if limiter == nil {
+		limiter = NewMemLimiter()
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{svc: svc, cfg: cfg, log: log, tokens: newTokens(cfg.JWTSecrets, cfg.TokenTTL), limiter: limiter}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.handler = s.middleware(mux)
+	return s
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -1,0 +1,69 @@
+package api
+
+import (
+	"errors"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+// claims are the token's payload: the original's "id" claim (the user id)
+// plus "sid", the server-side session that makes the token revocable.
+type claims struct {
+	ID  string `json:"id"`
+	SID string `json:"sid"`
+	jwt.RegisteredClaims
+}
+
+// tokens signs with the first secret and verifies with any, so a secret
+// can be rotated without logging everyone out. The algorithm is pinned to
+// HS256: "alg: none" and algorithm-confusion tokens are rejected.
+type tokens struct {
+	keys [][]byte
+	ttl  time.Duration
+}
+
+func newTokens(secrets []string, ttl time.Duration) *tokens {
+	t := &tokens{ttl: ttl}
+	for _, s := range secrets {
+		if s != "" {
+			t.keys = append(t.keys, []byte(s))
+		}
+	}
+	return t
+}
+
+// sign returns a token for the session, expiring with it.
+func (t *tokens) sign(ss *gram.Session) (string, error) {
+	c := claims{ID: ss.UserID, SID: ss.ID, RegisteredClaims: jwt.RegisteredClaims{
+		IssuedAt:  jwt.NewNumericDate(ss.CreatedAt),
+		ExpiresAt: jwt.NewNumericDate(ss.ExpiresAt),
+	}}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.keys[0])
+}
+
+// verify checks a token and returns its user and session ids.
+func (t *tokens) verify(raw string) (userID, sessionID string, err error) {
+	var lastErr error
+	for _, key := range t.keys {
+		var c claims
+		_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return key, nil },
+			jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithLeeway(5*time.Second))
+		if err == nil {
+			if !gram.ValidID(c.ID) || c.SID == "" {
+				return "", "", gram.ErrAuthFailed
+			}
+			return c.ID, c.SID, nil
+		}
+		lastErr = err
+		if errors.Is(err, jwt.ErrTokenExpired) {
+			break // the signature matched; trying other keys cannot help
+		}
+	}
+	if errors.Is(lastErr, jwt.ErrTokenExpired) {
+		return "", "", gram.ErrExpired
+	}
+	return "", "", gram.ErrAuthFailed
+}

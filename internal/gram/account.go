@@ -1,0 +1,212 @@
+package gram
+
+import (
+	"context"
+	"errors"
+)
+
+// ForgotPassword emails a reset link to the account with that address.
+// The answer is the same whether or not such an account exists, so the
+// endpoint cannot be used to find out who has an account.
+func (s *Service) ForgotPassword(ctx context.Context, email string) error {
+	if email == "" {
+		return Errorf(EINVALID, "Please type your email address to reset your password.")
+	}
+	email, ok := NormalizeEmail(email)
+	if !ok {
+		return Errorf(EINVALID, "Please type a valid email address.")
+	}
+	u, err := s.Store.UserByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	token := randomHex(32)
+	m, err := s.outboxMail(MailPasswordReset, u, MailData{Link: s.cfg.ClientURL + "/reset-password/" + token})
+	if err != nil {
+		return err
+	}
+	r := PasswordReset{UserID: u.ID, TokenHash: sha256Hex(token), ExpiresAt: s.now().Add(s.cfg.ResetTTL)}
+	return s.Store.SetPasswordReset(ctx, r, m)
+}
+
+// ResetPassword sets a new password with a reset token, ends every session
+// of the account and starts a new one. The token works once.
+func (s *Service) ResetPassword(ctx context.Context, token, password, confirm string, c Client) (*User, *Session, error) {
+	var p problems
+	p.checkPassword(password, confirm)
+	if err := p.err(); err != nil {
+		return nil, nil, err
+	}
+	hash, err := s.Hasher.Hash(ctx, password)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.Store.ResetPassword(ctx, sha256Hex(token), s.now(), func(u *User) error {
+		u.PasswordHash, u.UpdatedAt = hash, s.now()
+		return nil
+	})
+	if err != nil {
+		return nil, nil, storeErr(err, "The password reset link has expired or has broken. Please try again later.")
+	}
+	if err := s.Store.RevokeUserSessions(ctx, u.ID, ""); err != nil {
+		return nil, nil, err
+	}
+	s.notice(ctx, MailPasswordChanged, u.Email, u, MailData{Link: s.cfg.ClientURL + "/"})
+	ss, err := s.newSession(ctx, u.ID, c)
+	return u, ss, err
+}
+
+// ChangePassword replaces the password after checking the current one.
+// Every other session of the account ends; the caller's stays valid, so
+// the unchanged client (which ignores the new token) stays logged in.
+func (s *Service) ChangePassword(ctx context.Context, u *User, sessionID, current, password, confirm string) (*User, error) {
+	switch {
+	case current == "":
+		return nil, Errorf(EINVALID, "Please confirm your current password.")
+	case password == "" || confirm == "":
+		return nil, Errorf(EINVALID, "Please set your new password.")
+	}
+	if err := s.checkPassword(ctx, u, current, Errorf(EUNAUTHORIZED, "Your current password doesn't match.")); err != nil {
+		return nil, err
+	}
+	if password == current {
+		return nil, Errorf(ECONFLICT, "Your new password cannot be the same as your previous password.")
+	}
+	var p problems
+	p.checkPassword(password, confirm)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	hash, err := s.Hasher.Hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	u, err = s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.PasswordHash, u.UpdatedAt = hash, s.now(); return nil })
+	if err != nil {
+		return nil, storeErr(err, "User not found.")
+	}
+	if err := s.Store.RevokeUserSessions(ctx, u.ID, sessionID); err != nil {
+		return nil, err
+	}
+	s.notice(ctx, MailPasswordChanged, u.Email, u, MailData{Link: s.cfg.ClientURL + "/"})
+	return u, nil
+}
+
+// ChangeEmail sets a new address after checking the password, and tells
+// the old address. The caller's session stays valid.
+func (s *Service) ChangeEmail(ctx context.Context, u *User, current, email string) (*User, error) {
+	if current == "" {
+		return nil, Errorf(EINVALID, "Please confirm your current password.")
+	}
+	if err := s.checkPassword(ctx, u, current, Errorf(EUNAUTHORIZED, "Your current password doesn't match.")); err != nil {
+		return nil, err
+	}
+	if email == "" {
+		return nil, Errorf(EINVALID, "Please set your new email address.")
+	}
+	email, ok := NormalizeEmail(email)
+	if !ok {
+		return nil, Errorf(EINVALID, "Please type a valid email address.")
+	}
+	if email == u.Email {
+		return nil, Errorf(EINVALID, "That email address is already the same as the existing one.")
+	}
+	old := u.Email
+	u, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.Email, u.UpdatedAt = email, s.now(); return nil })
+	if err != nil {
+		return nil, storeErr(err, "User not found.")
+	}
+	s.notice(ctx, MailEmailChanged, old, u, MailData{NewEmail: email, Link: s.cfg.ClientURL + "/"})
+	return u, nil
+}
+
+// ProfileUpdate is the allowlist of fields a user may edit on their
+// profile; nil means unchanged.
+type ProfileUpdate struct {
+	Firstname, Lastname, Username, Bio *string
+}
+
+// UpdateProfile validates and applies an update.
+func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileUpdate) (*User, error) {
+	var p problems
+	next := *u
+	if in.Firstname != nil {
+		next.Firstname = CleanText(*in.Firstname)
+		p.checkLen(next.Firstname, "Firstname", NameMin, NameMax)
+	}
+	if in.Lastname != nil {
+		next.Lastname = CleanText(*in.Lastname)
+		p.checkLen(next.Lastname, "Lastname", NameMin, NameMax)
+	}
+	if in.Username != nil {
+		next.Username = NormalizeUsername(*in.Username)
+		p.checkUsername(next.Username)
+	}
+	if in.Bio != nil {
+		next.Bio = CleanText(*in.Bio)
+		if n := len([]rune(next.Bio)); n > BioMax {
+			p.add("Bio cannot be longer than " + itoa(BioMax) + " characters.")
+		}
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	out, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error {
+		u.Firstname, u.Lastname, u.Username, u.Bio, u.UpdatedAt = next.Firstname, next.Lastname, next.Username, next.Bio, s.now()
+		return nil
+	})
+	return out, storeErr(err, "User not found.")
+}
+
+// Deactivate hides the account until its next login and ends its sessions.
+func (s *Service) Deactivate(ctx context.Context, u *User, current string) error {
+	if !u.Active {
+		return Errorf(EINVALID, "Your account is already inactive.")
+	}
+	if current == "" {
+		return Errorf(EINVALID, "Please confirm your password.")
+	}
+	if err := s.checkPassword(ctx, u, current, Errorf(EUNAUTHORIZED, "Password doesn't match.")); err != nil {
+		return err
+	}
+	if _, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.Active, u.UpdatedAt = false, s.now(); return nil }); err != nil {
+		return storeErr(err, "User not found.")
+	}
+	return s.Store.RevokeUserSessions(ctx, u.ID, "")
+}
+
+// DeleteAccount deletes the account, everything in it, and its media.
+func (s *Service) DeleteAccount(ctx context.Context, u *User, current string) error {
+	if current == "" {
+		return Errorf(EINVALID, "Please confirm your password.")
+	}
+	if err := s.checkPassword(ctx, u, current, Errorf(EUNAUTHORIZED, "Password doesn't match.")); err != nil {
+		return err
+	}
+	if err := s.Store.DeleteUser(ctx, u.ID); err != nil {
+		return storeErr(err, "Not found user to delete.")
+	}
+	// The rows are gone; media follows. A failure here leaves unreferenced
+	// objects for the orphan sweep, never a broken account.
+	ctx, cancel := detach(ctx)
+	defer cancel()
+	if err := s.Blobs.DeletePrefix(ctx, UserPrefix(u.ID)); err != nil {
+		s.Log.ErrorContext(ctx, "delete account media", "user", u.ID, "err", err)
+	}
+	return nil
+}
+
+// notice queues an informational mail; failure to queue is logged, not
+// returned, because the change it reports has already happened.
+func (s *Service) notice(ctx context.Context, kind, to string, u *User, data MailData) {
+	m, err := s.outboxMailTo(kind, to, u, data)
+	if err == nil {
+		err = s.Store.EnqueueMail(ctx, *m)
+	}
+	if err != nil {
+		s.Log.ErrorContext(ctx, "queue notice mail", "kind", kind, "err", err)
+	}
+}

@@ -1,0 +1,169 @@
+package gram
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Client is who is calling: recorded with a new session.
+type Client struct {
+	UserAgent string
+	IP        string
+}
+
+// SignupInput is the signup form.
+type SignupInput struct {
+	Firstname, Lastname, Username, Email, Password, PasswordConfirm string
+}
+
+// Signup validates the form, creates the account with a welcome email in
+// the outbox, and logs the new user in.
+func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*User, *Session, error) {
+	u := &User{
+		Firstname: CleanText(in.Firstname),
+		Lastname:  CleanText(in.Lastname),
+		Username:  NormalizeUsername(in.Username),
+		Role:      RoleUser,
+		Active:    true,
+	}
+	var p problems
+	p.checkLen(u.Firstname, "Firstname", NameMin, NameMax)
+	p.checkLen(u.Lastname, "Lastname", NameMin, NameMax)
+	p.checkUsername(u.Username)
+	email, ok := NormalizeEmail(in.Email)
+	switch {
+	case email == "":
+		p.add("Email address is required.")
+	case !ok:
+		p.add("Invalid email address.")
+	}
+	p.checkPassword(in.Password, in.PasswordConfirm)
+	if err := p.err(); err != nil {
+		return nil, nil, err
+	}
+	u.Email = email
+	hash, err := s.Hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.now()
+	u.ID, u.PasswordHash, u.CreatedAt, u.UpdatedAt = NewID(now), hash, now, now
+	welcome, err := s.outboxMail(MailWelcome, u, MailData{Link: s.cfg.ClientURL + "/"})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.Store.CreateUser(ctx, u, welcome); err != nil {
+		return nil, nil, storeErr(err, "")
+	}
+	ss, err := s.newSession(ctx, u.ID, c)
+	return u, ss, err
+}
+
+// Login checks a username and password and starts a session. A
+// deactivated account is reactivated, as the deactivation message promises.
+// Unknown users and wrong passwords get the same answer.
+func (s *Service) Login(ctx context.Context, username, password string, c Client) (*User, *Session, error) {
+	username = NormalizeUsername(username)
+	if username == "" || password == "" {
+		return nil, nil, Errorf(EINVALID, "Please type your username and password.")
+	}
+	u, err := s.Store.UserByUsername(ctx, username)
+	if errors.Is(err, ErrNotFound) {
+		// Spend the same time as a real check, so timing does not tell.
+		_, _ = s.Hasher.Hash(ctx, password)
+		return nil, nil, errBadLogin
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkPassword(ctx, u, password, errBadLogin); err != nil {
+		return nil, nil, err
+	}
+	if !u.Active {
+		u, err = s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.Active = true; return nil })
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	ss, err := s.newSession(ctx, u.ID, c)
+	return u, ss, err
+}
+
+var errBadLogin = Errorf(EUNAUTHORIZED, "Incorrect username or password.")
+
+// checkPassword verifies password against u's hash and, on success,
+// upgrades a legacy hash. It returns wrong when the password does not match.
+func (s *Service) checkPassword(ctx context.Context, u *User, password string, wrong error) error {
+	ok, upgrade, err := s.Hasher.Verify(ctx, u.PasswordHash, password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return wrong
+	}
+	if upgrade {
+		hash, err := s.Hasher.Hash(ctx, password)
+		if err != nil {
+			return err
+		}
+		if _, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.PasswordHash = hash; return nil }); err != nil {
+			return err
+		}
+		u.PasswordHash = hash
+	}
+	return nil
+}
+
+// newSession starts a session for userID.
+func (s *Service) newSession(ctx context.Context, userID string, c Client) (*Session, error) {
+	now := s.now()
+	ss := &Session{
+		ID: NewID(now) + randomHex(8), UserID: userID,
+		UserAgent: truncate(c.UserAgent, 256), IP: truncate(c.IP, 64),
+		CreatedAt: now, LastUsed: now, ExpiresAt: now.Add(s.cfg.SessionTTL),
+	}
+	return ss, s.Store.CreateSession(ctx, ss)
+}
+
+// Unauthenticated messages, as the original words them.
+var (
+	ErrNotLoggedIn = Errorf(EUNAUTHORIZED, "You're not logged in. Please login.")
+	ErrAuthFailed  = Errorf(EUNAUTHORIZED, "Authorization failed. Please login.")
+	ErrExpired     = Errorf(EUNAUTHORIZED, "Your session has expired. Please login again.")
+)
+
+// Authenticate resolves the session a verified token names. The session
+// must exist, belong to userID and be unexpired, and the user must be
+// active. LastUsed is refreshed at most once a minute.
+func (s *Service) Authenticate(ctx context.Context, userID, sessionID string) (*User, *Session, error) {
+	ss, err := s.Store.SessionByID(ctx, sessionID)
+	if errors.Is(err, ErrNotFound) || (err == nil && ss.UserID != userID) {
+		return nil, nil, ErrAuthFailed
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.now()
+	if !now.Before(ss.ExpiresAt) {
+		return nil, nil, ErrExpired
+	}
+	u, err := s.Store.UserByID(ctx, userID)
+	if errors.Is(err, ErrNotFound) || (err == nil && !u.Active) {
+		return nil, nil, ErrNotLoggedIn
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if now.Sub(ss.LastUsed) > time.Minute {
+		if err := s.Store.TouchSession(ctx, ss.ID, now); err != nil {
+			s.Log.WarnContext(ctx, "touch session", "err", err)
+		}
+	}
+	return u, ss, nil
+}
+
+// Logout ends the session.
+func (s *Service) Logout(ctx context.Context, sessionID string) error {
+	return s.Store.RevokeSession(ctx, sessionID)
+}

@@ -1,0 +1,88 @@
+package gram
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// Config holds the service's tunables. Zero values mean the defaults.
+type Config struct {
+	ClientURL  string        // base of links in emails; default https://instamern.netlify.app
+	SessionTTL time.Duration // lifetime of a login; default 90 days
+	ResetTTL   time.Duration // lifetime of a reset link; default 10 minutes
+	ListCap    int           // cap of legacy arrays (likes, followers, posts); default 1000
+	FeedLimit  int           // default page size of the feed; default 15
+	MaxLimit   int           // largest page a client may ask for; default 100
+}
+
+func (c Config) withDefaults() Config {
+	if c.ClientURL == "" {
+		c.ClientURL = "https://instamern.netlify.app"
+	}
+	if c.SessionTTL <= 0 {
+		c.SessionTTL = 90 * 24 * time.Hour
+	}
+	if c.ResetTTL <= 0 {
+		c.ResetTTL = 10 * time.Minute
+	}
+	if c.ListCap <= 0 {
+		c.ListCap = 1000
+	}
+	if c.FeedLimit <= 0 {
+		c.FeedLimit = 15
+	}
+	if c.MaxLimit <= 0 {
+		c.MaxLimit = 100
+	}
+	return c
+}
+
+// Service implements the use cases. It owns ids, time, validation and
+// permissions; the adapters it holds only persist and deliver.
+type Service struct {
+	Store  Store
+	Blobs  BlobStore
+	Images ImageProcessor
+	Mail   MailRenderer
+	Hasher *Hasher
+	Log    *slog.Logger
+	Now    func() time.Time
+	cfg    Config
+}
+
+// New returns a service. now may be nil (time.Now).
+func New(cfg Config, store Store, blobs BlobStore, images ImageProcessor, mail MailRenderer, hasher *Hasher, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{Store: store, Blobs: blobs, Images: images, Mail: mail, Hasher: hasher, Log: log, Now: time.Now, cfg: cfg.withDefaults()}
+}
+
+// Config returns the effective configuration.
+func (s *Service) Config() Config { return s.cfg }
+
+// now is the current time in UTC, truncated to the millisecond that every
+// backend keeps.
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
+
+// storeErr turns store sentinels into client errors with the given
+// not-found message; other errors pass through (and become internal).
+func storeErr(err error, notFound string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrNotFound):
+		return Errorf(ENOTFOUND, "%s", notFound)
+	case errors.Is(err, ErrConflict):
+		return Errorf(ECONFLICT, "This user already exists.")
+	}
+	return err
+}
+
+// detach returns a context for clean-up work that must finish even when
+// the request that started it is cancelled.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}

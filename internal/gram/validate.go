@@ -1,0 +1,137 @@
+package gram
+
+import (
+	"html"
+	"net/mail"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/microcosm-cc/bluemonday"
+)
+
+// Field limits. Names, username and password lengths are the original's
+// (the client pre-validates the same ranges); bio and comment limits are new.
+const (
+	NameMin, NameMax         = 2, 16
+	UsernameMin, UsernameMax = 3, 12
+	PasswordMin, PasswordMax = 8, 128
+	BioMax                   = 150
+	CaptionMax               = 256
+	CommentMax               = 2200
+	EmailMax                 = 254
+)
+
+// problems collects validation messages in field order; the client shows
+// them joined by single spaces, as the original did.
+type problems []string
+
+func (p *problems) add(msg string) { *p = append(*p, msg) }
+
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: strings.Join(p, " ")}
+}
+
+// checkLen adds the original's required/shorter/longer messages for label.
+func (p *problems) checkLen(v, label string, minLen, maxLen int) {
+	n := utf8.RuneCountInString(v)
+	switch {
+	case n == 0:
+		p.add(label + " is required.")
+	case n < minLen:
+		p.add(label + " cannot be shorter than " + itoa(minLen) + " characters.")
+	case n > maxLen:
+		p.add(label + " cannot be longer than " + itoa(maxLen) + " characters.")
+	}
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// checkUsername validates a normalised (trimmed, lowercased) username.
+func (p *problems) checkUsername(u string) {
+	n := len(*p)
+	p.checkLen(u, "@username", UsernameMin, UsernameMax)
+	if len(*p) > n {
+		return
+	}
+	for _, r := range u {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '.') {
+			p.add("@username may contain only letters, numbers, dots and underscores.")
+			return
+		}
+	}
+}
+
+// checkPassword validates a new password and its confirmation.
+func (p *problems) checkPassword(pw, confirm string) {
+	n := utf8.RuneCountInString(pw)
+	switch {
+	case pw == "":
+		p.add("Password is required.")
+	case n < PasswordMin:
+		p.add("Password cannot be shorter than " + itoa(PasswordMin) + " characters.")
+	case n > PasswordMax:
+		p.add("Password cannot be longer than " + itoa(PasswordMax) + " characters.")
+	}
+	switch {
+	case confirm == "":
+		p.add("Please confirm your password.")
+	case confirm != pw:
+		p.add("Password doesn't match.")
+	}
+}
+
+// NormalizeEmail trims and lowercases an address and reports whether it is
+// a plain, valid address (no display name, a dotted domain).
+func NormalizeEmail(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" || len(s) > EmailMax {
+		return s, false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return s, false
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	if at < 1 || !strings.Contains(domain, ".") || strings.HasSuffix(domain, ".") || strings.ContainsAny(s, " \"(),:;<>[\\]") {
+		return s, false
+	}
+	return s, true
+}
+
+// NormalizeUsername trims and lowercases a username.
+func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+var stripPolicy = bluemonday.StrictPolicy()
+
+// CleanText makes user text safe to store: control characters (but
+// newlines and tabs) go, markup is stripped (repeatedly, so that escaped
+// markup cannot come back), and surrounding space is trimmed.
+func CleanText(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s)
+	for range 4 {
+		next := html.UnescapeString(stripPolicy.Sanitize(s))
+		if next == s {
+			return strings.TrimSpace(s)
+		}
+		s = next
+	}
+	// Still changing after several rounds: deeply nested escapes. Drop
+	// angle brackets so no markup survives.
+	return strings.TrimSpace(strings.NewReplacer("<", "", ">", "").Replace(s))
+}
