@@ -10,13 +10,18 @@ import (
 
 // wrap translates driver errors at the store boundary: no rows becomes
 // gram.ErrNotFound, a unique violation gram.ErrConflict; anything else is
-// wrapped with the operation's name. A *gram.Error (from an updater
-// function) passes through unchanged.
+// wrapped with the operation's name. An updater function's error
+// (fnError) is returned as is.
 func (s *Store) wrap(op string, err error) error {
-	var ge *gram.Error
+	var (
+		ge *gram.Error
+		fe fnError
+	)
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &fe):
+		return fe.err
 	case errors.As(err, &ge), errors.Is(err, gram.ErrNotFound), errors.Is(err, gram.ErrConflict):
 		return err
 	case errors.Is(err, sql.ErrNoRows):
@@ -26,6 +31,12 @@ func (s *Store) wrap(op string, err error) error {
 	}
 	return fmt.Errorf("sqlstore: %s: %w", op, err)
 }
+
+// fnError carries the error of a caller's updater function through the
+// transaction, so that wrap returns it as is, as the contract says.
+type fnError struct{ err error }
+
+func (e fnError) Error() string { return e.err.Error() }
 
 // mustAffect returns gram.ErrNotFound when a statement changed no row.
 func mustAffect(res sql.Result, err error) error {

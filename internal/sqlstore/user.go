@@ -73,7 +73,7 @@ func updateUserTx(ctx context.Context, t tx, id string, fn func(*gram.User) erro
 		return nil, err
 	}
 	if err := fn(u); err != nil {
-		return nil, err
+		return nil, fnError{err}
 	}
 	u.ID = id
 	_, err = t.exec(ctx, `UPDATE users SET username = ?, email = ?, firstname = ?, lastname = ?, bio = ?,

@@ -1,0 +1,146 @@
+package storetest
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/instamern/gram/internal/gram"
+)
+
+var outboxTests = []test{
+	{"ClaimMail/RoundTripLease", testClaimMail},
+	{"ClaimMail/DueOrderLimit", testClaimOrder},
+	{"MarkMailSent/OK", testMarkSent},
+	{"MarkMailFailed/RetryAndGiveUp", testMarkFailed},
+	{"ClaimMail/ConcurrentClaimersDisjoint", testClaimConcurrent},
+}
+
+func newMail(t *testing.T, s gram.Store, due time.Time) gram.OutboxMail {
+	t.Helper()
+	m := gram.OutboxMail{
+		Message:   gram.Message{ID: gram.NewID(due), To: "to@example.com", Subject: "Subject ✉", HTML: "<p>hi</p>", Text: "hi"},
+		CreatedAt: At(-time.Minute), NextAttemptAt: due,
+	}
+	noErr(t, "EnqueueMail", s.EnqueueMail(t.Context(), m))
+	return m
+}
+
+func claim(t *testing.T, s gram.Store, now time.Time, lease time.Duration, limit int) []gram.OutboxMail {
+	t.Helper()
+	got, err := s.ClaimMail(t.Context(), now, lease, limit)
+	noErr(t, "ClaimMail", err)
+	return got
+}
+
+func mailIDs(ms []gram.OutboxMail) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.ID
+	}
+	return out
+}
+
+func testClaimMail(t *testing.T, s gram.Store) {
+	m := newMail(t, s, T0)
+	now := At(time.Second)
+	got := claim(t, s, now, time.Minute, 10)
+	want := m
+	want.Attempts, want.NextAttemptAt = 1, now.Add(time.Minute)
+	if diff := cmp.Diff([]gram.OutboxMail{want}, got); diff != "" {
+		t.Errorf("ClaimMail (-want +got):\n%s", diff)
+	}
+	if got := claim(t, s, now, time.Minute, 10); len(got) != 0 {
+		t.Errorf("second claim during the lease = %d messages; want 0", len(got))
+	}
+	if got := claim(t, s, now.Add(59*time.Second), time.Minute, 10); len(got) != 0 {
+		t.Errorf("claim before the lease ends = %d messages; want 0", len(got))
+	}
+	got = claim(t, s, now.Add(time.Minute), time.Minute, 10)
+	if len(got) != 1 || got[0].Attempts != 2 {
+		t.Errorf("claim after the lease = %+v; want the message with 2 attempts", got)
+	}
+}
+
+func testClaimOrder(t *testing.T, s gram.Store) {
+	late := newMail(t, s, At(2*time.Second))
+	early := newMail(t, s, At(time.Second))
+	newMail(t, s, At(time.Hour)) // not due
+	if diff := cmp.Diff([]string{early.ID}, mailIDs(claim(t, s, At(time.Minute), time.Minute, 1))); diff != "" {
+		t.Errorf("claim(limit 1) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{late.ID}, mailIDs(claim(t, s, At(time.Minute), time.Minute, 10))); diff != "" {
+		t.Errorf("claim (-want +got):\n%s", diff)
+	}
+}
+
+func testMarkSent(t *testing.T, s gram.Store) {
+	m := newMail(t, s, T0)
+	claim(t, s, T0, time.Second, 10)
+	noErr(t, "MarkMailSent", s.MarkMailSent(t.Context(), m.ID, At(time.Millisecond)))
+	if got := claim(t, s, At(time.Hour), time.Second, 10); len(got) != 0 {
+		t.Errorf("claim after sent = %d messages; want 0", len(got))
+	}
+	wantErr(t, "MarkMailSent(unknown)", s.MarkMailSent(t.Context(), missingID(), T0), gram.ErrNotFound)
+}
+
+func testMarkFailed(t *testing.T, s gram.Store) {
+	m, g := newMail(t, s, T0), newMail(t, s, T0)
+	claim(t, s, T0, time.Second, 10)
+	noErr(t, "MarkMailFailed", s.MarkMailFailed(t.Context(), m.ID, "421 try later", At(time.Hour), false))
+	noErr(t, "MarkMailFailed(give up)", s.MarkMailFailed(t.Context(), g.ID, "550 no such user", At(time.Hour), true))
+	if got := claim(t, s, At(time.Hour-time.Millisecond), time.Second, 10); len(got) != 0 {
+		t.Errorf("claim before retryAt = %d messages; want 0", len(got))
+	}
+	got := claim(t, s, At(time.Hour), time.Second, 10)
+	if len(got) != 1 || got[0].ID != m.ID || got[0].LastError != "421 try later" || got[0].Attempts != 2 {
+		t.Errorf("claim at retryAt = %+v; want only the retried message, with its error", got)
+	}
+	if got := claim(t, s, At(100*time.Hour), time.Second, 10); len(got) != 1 || got[0].ID != m.ID {
+		t.Errorf("the given-up message was claimed again: %v", mailIDs(got))
+	}
+	wantErr(t, "MarkMailFailed(unknown)", s.MarkMailFailed(t.Context(), missingID(), "x", T0, false), gram.ErrNotFound)
+}
+
+// testClaimConcurrent: two senders claim in a loop; every message is
+// claimed by exactly one of them.
+func testClaimConcurrent(t *testing.T, s gram.Store) {
+	const n = 100
+	for range n {
+		newMail(t, s, T0)
+	}
+	var (
+		mu   sync.Mutex
+		seen = map[string]int{}
+		wg   sync.WaitGroup
+	)
+	for range 2 {
+		wg.Go(func() {
+			for {
+				got, err := s.ClaimMail(t.Context(), T0, time.Hour, 7)
+				if err != nil {
+					t.Errorf("ClaimMail: %v", err)
+					return
+				}
+				if len(got) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, m := range got {
+					seen[m.ID]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(seen) != n {
+		t.Errorf("claimed %d distinct messages; want %d", len(seen), n)
+	}
+	for id, k := range seen {
+		if k != 1 {
+			t.Errorf("message %s claimed %d times", id, k)
+		}
+	}
+}
