@@ -1,0 +1,100 @@
+package gram
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+var cheap = Argon2Params{Memory: 64, Time: 1, Threads: 1}
+
+func TestHasher(t *testing.T) {
+	ctx := context.Background()
+	h := NewHasher(cheap, 2)
+	hash, err := h.Hash(ctx, "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=64,t=1,p=1$") {
+		t.Fatalf("hash %q is not PHC argon2id", hash)
+	}
+	legacy, _ := bcrypt.GenerateFromPassword([]byte("correct horse"), bcrypt.MinCost)
+	xssCleaned, _ := bcrypt.GenerateFromPassword([]byte("a&lt;b12345"), bcrypt.MinCost)
+	tests := []struct {
+		name, hash, password string
+		ok, upgrade          bool
+	}{
+		{"argon2 match", hash, "correct horse", true, false},
+		{"argon2 mismatch", hash, "wrong horse", false, false},
+		{"argon2 other params upgrade", mustHash(t, NewHasher(Argon2Params{Memory: 128, Time: 1, Threads: 1}, 1), "pw123456"), "pw123456", true, true},
+		{"bcrypt match upgrades", string(legacy), "correct horse", true, true},
+		{"bcrypt mismatch", string(legacy), "nope", false, true},
+		{"bcrypt xss-clean quirk", string(xssCleaned), "a<b12345", true, true},
+		{"garbage hash", "$argon2id$nonsense", "x", false, false},
+		{"empty hash", "", "x", false, false},
+		{"absurd cost refused", "$argon2id$v=19$m=99999999,t=1,p=1$c2FsdA$a2V5", "x", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ok, upgrade, err := h.Verify(ctx, tt.hash, tt.password)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != tt.ok || (tt.ok && upgrade != tt.upgrade) {
+				t.Fatalf("Verify = ok %v upgrade %v; want ok %v upgrade %v", ok, upgrade, tt.ok, tt.upgrade)
+			}
+		})
+	}
+}
+
+func mustHash(t *testing.T, h *Hasher, pw string) string {
+	t.Helper()
+	s, err := h.Hash(context.Background(), pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestHasher_Bounded checks that no more than the configured number of
+// hashes run at once, and that a waiter gives up with its context.
+func TestHasher_Bounded(t *testing.T) {
+	h := NewHasher(cheap, 1)
+	if err := h.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := h.Hash(ctx, "x"); err == nil {
+		t.Fatal("Hash ran while the only slot was taken")
+	}
+	h.release()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if _, err := h.Hash(context.Background(), "x"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func BenchmarkHash(b *testing.B) {
+	ctx := context.Background()
+	b.Run("argon2id-owasp", func(b *testing.B) {
+		h := NewHasher(OWASPArgon2, 0)
+		for b.Loop() {
+			_, _ = h.Hash(ctx, "correct horse battery")
+		}
+	})
+	b.Run("bcrypt-12", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = bcrypt.GenerateFromPassword([]byte("correct horse battery"), 12)
+		}
+	})
+}

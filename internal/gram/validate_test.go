@@ -1,0 +1,98 @@
+package gram
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCleanText(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain", "hello world", "hello world"},
+		{"trims", "  hi \n", "hi"},
+		{"keeps ampersand", "Tom & Jerry", "Tom & Jerry"},
+		{"keeps less-than in prose", "1 < 2", "1 < 2"},
+		{"strips tags", "<b>bold</b> text", "bold text"},
+		{"strips script", `<script>alert(1)</script>x`, "x"},
+		{"escaped markup cannot come back", "&lt;script&gt;alert(1)&lt;/script&gt;", ""},
+		{"double-escaped markup", "&amp;lt;img src=x onerror=alert(1)&amp;gt;", ""},
+		{"drops control characters", "a\x00b\x07c", "abc"},
+		{"keeps newlines and tabs", "a\nb\tc", "a\nb\tc"},
+		{"invalid utf-8 removed", "a\xffb", "ab"},
+		{"unicode kept", "héllo 👋", "héllo 👋"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := CleanText(tt.in)
+			if got != tt.want {
+				t.Fatalf("CleanText(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if strings.Contains(strings.ToLower(got), "<script") || strings.Contains(strings.ToLower(got), "<img") {
+				t.Fatalf("markup survived: %q", got)
+			}
+		})
+	}
+}
+
+func TestNormalizeEmail(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"Alice@Example.COM", "alice@example.com", true},
+		{"  bob@example.org ", "bob@example.org", true},
+		{"a.b+tag@sub.example.co", "a.b+tag@sub.example.co", true},
+		{"", "", false},
+		{"alice", "alice", false},
+		{"alice@localhost", "alice@localhost", false},
+		{"Alice <alice@example.com>", "alice <alice@example.com>", false},
+		{"a@b.", "a@b.", false},
+		{`"a b"@example.com`, `"a b"@example.com`, false},
+		{"a@b.c\r\nbcc:x@y.z", "a@b.c\r\nbcc:x@y.z", false},
+		{strings.Repeat("a", 250) + "@x.io", strings.Repeat("a", 250) + "@x.io", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := NormalizeEmail(tt.in)
+			if ok != tt.ok || (ok && got != tt.want) {
+				t.Fatalf("NormalizeEmail(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestProblems(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(p *problems)
+		want string
+	}{
+		{"name required", func(p *problems) { p.checkLen("", "Firstname", NameMin, NameMax) }, "Firstname is required."},
+		{"name short", func(p *problems) { p.checkLen("A", "Firstname", NameMin, NameMax) }, "Firstname cannot be shorter than 2 characters."},
+		{"name long", func(p *problems) { p.checkLen(strings.Repeat("a", 17), "Lastname", NameMin, NameMax) }, "Lastname cannot be longer than 16 characters."},
+		{"name counts runes", func(p *problems) { p.checkLen(strings.Repeat("é", 16), "Lastname", NameMin, NameMax) }, ""},
+		{"username ok", func(p *problems) { p.checkUsername("al_ice.1") }, ""},
+		{"username charset", func(p *problems) { p.checkUsername("al/ice") }, "@username may contain only letters, numbers, dots and underscores."},
+		{"username short", func(p *problems) { p.checkUsername("al") }, "@username cannot be shorter than 3 characters."},
+		{"password ok", func(p *problems) { p.checkPassword("long enough", "long enough") }, ""},
+		{"password short and unconfirmed", func(p *problems) { p.checkPassword("short", "") },
+			"Password cannot be shorter than 8 characters. Please confirm your password."},
+		{"password mismatch", func(p *problems) { p.checkPassword("long enough", "long enougH") }, "Password doesn't match."},
+		{"password missing", func(p *problems) { p.checkPassword("", "") }, "Password is required. Please confirm your password."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p problems
+			tt.run(&p)
+			got := ""
+			if err := p.err(); err != nil {
+				if ErrorCode(err) != EINVALID {
+					t.Fatalf("code = %q, want invalid", ErrorCode(err))
+				}
+				got = ErrorMessage(err)
+			}
+			if got != tt.want {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
