@@ -5,13 +5,15 @@ import (
 	"context"
 	"testing"
 
+	"golang.org/x/image/draw"
+
 	"github.com/instamern/gram/internal/gram"
 )
 
 // BenchmarkProcess measures a 12 MP (4000x3000) camera-sized JPEG through
 // each variant; decoding the source dominates.
 func BenchmarkProcess(b *testing.B) {
-	src := encJPEG(b, noiseImage(4000, 3000))
+	src := encJPEG(b, photoImage(4000, 3000))
 	p := New(Config{})
 	for _, bc := range []struct {
 		name string
@@ -36,7 +38,7 @@ func BenchmarkProcess(b *testing.B) {
 // BenchmarkStages splits the post variant into its steps, to see where the
 // time goes.
 func BenchmarkStages(b *testing.B) {
-	src := encJPEG(b, noiseImage(4000, 3000))
+	src := encJPEG(b, photoImage(4000, 3000))
 	cfg, err := checkConfig(src, formatJPEG, DefaultMaxPixels)
 	if err != nil {
 		b.Fatal(err)
@@ -54,12 +56,19 @@ func BenchmarkStages(b *testing.B) {
 			_, _ = decode(src, formatJPEG, cfg)
 		}
 	})
-	b.Run("transform", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			transform(m, 1, t)
-		}
-	})
+	for _, k := range []struct {
+		name string
+		s    draw.Scaler
+	}{{"CatmullRom", draw.CatmullRom}, {"BiLinear", draw.BiLinear}, {"ApproxBiLinear", draw.ApproxBiLinear}} {
+		b.Run("transform/"+k.name, func(b *testing.B) {
+			defer func(s draw.Scaler) { kernel = s }(kernel)
+			kernel = k.s
+			b.ReportAllocs()
+			for b.Loop() {
+				transform(m, 1, t)
+			}
+		})
+	}
 	b.Run("encode", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -9,7 +9,7 @@ import (
 // kernel is the final resampling filter. Catmull-Rom is sharp without the
 // ringing of Lanczos and, after the box pre-shrink below, only ever works
 // on ratios under 2:1, where its cost is modest.
-var kernel = draw.CatmullRom
+var kernel draw.Scaler = draw.CatmullRom
 
 // resize scales the region r of src to an RGBA image of size sz.
 //
@@ -22,6 +22,13 @@ func resize(src image.Image, r image.Rectangle, sz image.Point) *image.RGBA {
 		if small := boxShrink(src, r, f); small != nil {
 			src, r = small, small.Bounds()
 		}
+	}
+	if m, ok := src.(*image.YCbCr); ok && r.Size() != sz {
+		// The kernel converts YCbCr to RGB once per tap; converting
+		// each pixel once up front is cheaper.
+		rgba := image.NewRGBA(image.Rectangle{Max: r.Size()})
+		draw.Draw(rgba, rgba.Rect, m, r.Min, draw.Src)
+		src, r = rgba, rgba.Rect
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, sz.X, sz.Y))
 	if r.Size() == sz {
@@ -37,10 +44,11 @@ func resize(src image.Image, r image.Rectangle, sz image.Point) *image.RGBA {
 // then scaled by the kernel alone (correct, only slower). Partial blocks at
 // the right and bottom edges are dropped: at most f-1 source pixels.
 func boxShrink(src image.Image, r image.Rectangle, f int) image.Image {
+	if m, ok := src.(*image.YCbCr); ok {
+		return shrinkYCbCr(m, r, f)
+	}
 	w, h := r.Dx()/f, r.Dy()/f
 	switch m := src.(type) {
-	case *image.YCbCr:
-		return shrinkYCbCr(m, r, f, w, h)
 	case *image.RGBA:
 		out := image.NewRGBA(image.Rect(0, 0, w, h))
 		shrinkPlane(out.Pix, out.Stride, m.Pix[m.PixOffset(r.Min.X, r.Min.Y):], m.Stride, w, h, 4, f, w*f, h*f)
@@ -59,15 +67,19 @@ func boxShrink(src image.Image, r image.Rectangle, f int) image.Image {
 
 // shrinkYCbCr shrinks each plane separately, keeping the subsampling.
 // With cx x cy subsampling, one output chroma sample covers f x f source
-// chroma samples, provided the region and f are aligned to the chroma grid.
-func shrinkYCbCr(m *image.YCbCr, r image.Rectangle, f, w, h int) image.Image {
+// chroma samples, provided the region and f are aligned to the chroma
+// grid. So f is rounded down to a multiple of the subsampling, and the
+// region is moved up-left by at most cx-1, cy-1 pixels onto the grid:
+// an invisible shift that keeps the fast path for every crop.
+func shrinkYCbCr(m *image.YCbCr, r image.Rectangle, f int) image.Image {
 	cx, cy := chromaFactors(m.SubsampleRatio)
-	ox, oy := r.Min.X-m.Rect.Min.X, r.Min.Y-m.Rect.Min.Y
-	if f%cx != 0 || f%cy != 0 || ox%cx != 0 || oy%cy != 0 {
-		// Unaligned chroma would need resampling; give the kernel the
-		// whole job instead of approximating here.
+	if f -= f % max(cx, cy); f < 2 { // cx, cy are 1, 2 or 4: max is the lcm
 		return nil
 	}
+	ox, oy := r.Min.X-m.Rect.Min.X, r.Min.Y-m.Rect.Min.Y
+	r = r.Sub(image.Pt(ox%cx, oy%cy))
+	ox, oy = ox-ox%cx, oy-oy%cy
+	w, h := r.Dx()/f, r.Dy()/f
 	out := image.NewYCbCr(image.Rect(0, 0, w, h), m.SubsampleRatio)
 	shrinkPlane(out.Y, out.YStride, m.Y[m.YOffset(r.Min.X, r.Min.Y):], m.YStride, w, h, 1, f, w*f, h*f)
 	cw, ch := divCeil(w, cx), divCeil(h, cy)
