@@ -23,6 +23,7 @@ func newDisk(t *testing.T, dir, base string) *blob.Disk {
 }
 
 func TestDisk(t *testing.T) {
+	t.Parallel()
 	blobtest.Run(t, func(t *testing.T) gram.BlobStore {
 		return serve(t, func(base string) gram.BlobStore { return newDisk(t, t.TempDir(), base) })
 	})

@@ -9,6 +9,7 @@ import (
 )
 
 func TestMem(t *testing.T) {
+	t.Parallel()
 	blobtest.Run(t, func(t *testing.T) gram.BlobStore {
 		return serve(t, func(base string) gram.BlobStore { return blob.NewMem(base) })
 	})

@@ -80,11 +80,13 @@ func randomHex(t *testing.T) string {
 // TestS3 runs the suite in presign mode: the versitygw bucket is private,
 // so the URL check fetches real presigned GETs.
 func TestS3(t *testing.T) {
+	t.Parallel()
 	needS3(t)
 	blobtest.Run(t, func(t *testing.T) gram.BlobStore { return newS3(t, s3Config(t)) })
 }
 
 func TestS3_ProxyMode(t *testing.T) {
+	t.Parallel()
 	needS3(t)
 	blobtest.Run(t, func(t *testing.T) gram.BlobStore {
 		c := s3Config(t)
@@ -94,6 +96,7 @@ func TestS3_ProxyMode(t *testing.T) {
 }
 
 func TestS3_PresignedURL(t *testing.T) {
+	t.Parallel()
 	c := s3Config(t)
 	c.PresignTTL = time.Second
 	s := newS3(t, c)

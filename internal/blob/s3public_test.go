@@ -19,6 +19,7 @@ import (
 // bucket whose policy allows anonymous GetObject, the way a public bucket
 // (or a CDN origin) is set up in production. The store itself sets no ACL.
 func TestS3_PublicMode(t *testing.T) {
+	t.Parallel()
 	c := s3Config(t)
 	c.Bucket += "-public"
 	makePublicBucket(t, c)
