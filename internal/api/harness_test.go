@@ -1,0 +1,490 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/instamern/gram/internal/api"
+	"github.com/instamern/gram/internal/blob"
+	"github.com/instamern/gram/internal/gram"
+	"github.com/instamern/gram/internal/mail"
+	"github.com/instamern/gram/internal/media"
+	"github.com/instamern/gram/internal/sqlstore"
+)
+
+const (
+	testOrigin   = "https://instamern.netlify.app"
+	testSecret   = "test-secret-0123456789abcdef0123456789"
+	testPassword = "password123"
+)
+
+// backend opens a fresh, empty store for one test.
+type backend struct {
+	name string
+	open func(t *testing.T) *sqlstore.Store
+}
+
+// backends lists the stores the scenarios run on: SQLite always, and
+// PostgreSQL when GRAM_TEST_POSTGRES holds a database URL.
+func backends() []backend {
+	bs := []backend{{"sqlite", openSQLite}}
+	if os.Getenv("GRAM_TEST_POSTGRES") != "" {
+		bs = append(bs, backend{"postgres", openPostgres})
+	}
+	return bs
+}
+
+// eachBackend runs fn once per backend, as a named subtest.
+func eachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
+	t.Helper()
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) { fn(t, b) })
+	}
+}
+
+func openSQLite(t *testing.T) *sqlstore.Store {
+	t.Helper()
+	s, err := sqlstore.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "gram.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// openPostgres isolates a test in a schema of its own, created here and
+// dropped at cleanup (the approach of sqlstore's OpenTestPostgres).
+func openPostgres(t *testing.T) *sqlstore.Store {
+	t.Helper()
+	base := os.Getenv("GRAM_TEST_POSTGRES")
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	schema := "gramapitest_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(t.Context(), `CREATE SCHEMA `+schema); err != nil {
+		_ = admin.Close()
+		t.Fatalf("create schema: %v", err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("GRAM_TEST_POSTGRES: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	s, err := sqlstore.Open(t.Context(), u.String(), sqlstore.Options{MaxOpenConns: 8})
+	if err != nil {
+		t.Fatalf("open postgres store: %v", err)
+	}
+	// Cleanups run last-in first-out: close the store, then drop.
+	t.Cleanup(func() {
+		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+		_ = admin.Close()
+	})
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// clock is a settable fake clock for svc.Now.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// harness is the real stack served over HTTP.
+type harness struct {
+	srv   *httptest.Server
+	svc   *gram.Service
+	store *sqlstore.Store
+	blobs *blob.Mem
+	clock *clock
+}
+
+// option adjusts the API configuration of a harness.
+type option func(*api.Config)
+
+func withAuthLimit(n int) option {
+	return func(c *api.Config) { c.AuthLimit = api.RateRule{Limit: n, Window: time.Hour} }
+}
+
+func withMaxUpload(n int64) option { return func(c *api.Config) { c.MaxUpload = n } }
+
+func withMedia(h http.Handler) option { return func(c *api.Config) { c.Media = h } }
+
+// newHarness builds store, blobs, image pipeline, templates and service
+// around a fake clock, and serves the API on an httptest server.
+func newHarness(t *testing.T, b backend, opts ...option) *harness {
+	t.Helper()
+	store := b.open(t)
+	blobs := blob.NewMem("")
+	templates, err := mail.NewTemplates(mail.Brand{ClientURL: testOrigin})
+	if err != nil {
+		t.Fatalf("templates: %v", err)
+	}
+	clk := &clock{now: time.Now().UTC().Truncate(time.Millisecond)}
+	svc := gram.New(gram.Config{ClientURL: testOrigin}, store, blobs, media.New(media.Config{}), templates,
+		gram.NewHasher(gram.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, 0), nil)
+	svc.Now = clk.Now
+	cfg := api.Config{
+		CORSOrigins: []string{testOrigin},
+		JWTSecrets:  []string{testSecret},
+		AuthLimit:   api.RateRule{Limit: 100000, Window: time.Hour},
+		WriteLimit:  api.RateRule{Limit: 100000, Window: time.Hour},
+		Media:       blob.Handler(blobs),
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	srv := httptest.NewServer(api.NewServer(svc, cfg, nil, nil))
+	t.Cleanup(srv.Close)
+	blobs.PublicBase = srv.URL
+	return &harness{srv: srv, svc: svc, store: store, blobs: blobs, clock: clk}
+}
+
+// user is a signed-up test user.
+type user struct {
+	ID, Username, Email, Token string
+}
+
+// signup creates username (email username@example.com) and returns its token and id.
+func (h *harness) signup(t *testing.T, username string) user {
+	t.Helper()
+	email := username + "@example.com"
+	st, body := h.do(t, "POST", "/instamern/users/signup", "", map[string]any{
+		"firstname": "Test", "lastname": "User", "username": username, "email": email,
+		"password": testPassword, "passwordConfirm": testPassword,
+	})
+	if st != http.StatusCreated {
+		t.Fatalf("signup %s: %d %v", username, st, body)
+	}
+	tok, _ := body["token"].(string)
+	u := obj(t, body, "data", "user")
+	return user{ID: u["_id"].(string), Username: username, Email: email, Token: tok}
+}
+
+// login logs username in and returns the token.
+func (h *harness) login(t *testing.T, username, password string) string {
+	t.Helper()
+	st, body := h.do(t, "POST", "/instamern/users/login", "", map[string]any{"username": username, "password": password})
+	if st != http.StatusOK {
+		t.Fatalf("login %s: %d %v", username, st, body)
+	}
+	return body["token"].(string)
+}
+
+// request sends a request and returns the response with its body read.
+// body may be nil, a string or []byte (sent as is), or a value to encode
+// as JSON.
+func (h *harness) request(t *testing.T, method, path, token string, body any, hdr map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	var rd io.Reader
+	ctype := ""
+	switch v := body.(type) {
+	case nil:
+	case string:
+		rd, ctype = strings.NewReader(v), "application/json"
+	case []byte:
+		rd, ctype = bytes.NewReader(v), "application/json"
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd, ctype = bytes.NewReader(b), "application/json"
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, h.srv.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	return h.send(t, req)
+}
+
+func (h *harness) send(t *testing.T, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	res, err := h.srv.Client().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	return res, raw
+}
+
+// do sends a JSON request and decodes the JSON envelope. Every API
+// response must be a JSON object whose status is a string.
+func (h *harness) do(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	res, raw := h.request(t, method, path, token, body, nil)
+	return res.StatusCode, envelopeOf(t, res, raw)
+}
+
+// envelopeOf decodes a response as the contract's envelope.
+func envelopeOf(t *testing.T, res *http.Response, raw []byte) map[string]any {
+	t.Helper()
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("%s %s: Content-Type %q, body %q", res.Request.Method, res.Request.URL.Path, ct, raw)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("%s %s: body is not a JSON object: %v: %q", res.Request.Method, res.Request.URL.Path, err, raw)
+	}
+	st, isString := m["status"].(string)
+	if !isString || (st != "success" && st != "fail" && st != "error") {
+		t.Fatalf("%s %s: status %#v is not success/fail/error", res.Request.Method, res.Request.URL.Path, m["status"])
+	}
+	return m
+}
+
+// upload posts a multipart form with one file and text fields.
+func (h *harness) upload(t *testing.T, path, token, field, filename string, data []byte, fields map[string]string) (int, map[string]any) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		if err := mw.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if field != "" {
+		fw, err := mw.CreateFormFile(field, filename)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = fw.Write(data)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), "POST", h.srv.URL+path, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, raw := h.send(t, req)
+	return res.StatusCode, envelopeOf(t, res, raw)
+}
+
+// post uploads a post with caption and returns its id.
+func (h *harness) post(t *testing.T, u user, caption string) string {
+	t.Helper()
+	st, body := h.upload(t, "/instamern/posts/upload", u.Token, "post", "p.jpg", jpegImage(t, 64, 80), map[string]string{"caption": caption})
+	if st != http.StatusCreated {
+		t.Fatalf("upload post: %d %v", st, body)
+	}
+	return obj(t, body, "data", "post")["_id"].(string)
+}
+
+// jpegImage encodes a w×h gradient as JPEG.
+func jpegImage(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, gradient(w, h), &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// pngImage encodes a w×h gradient as PNG.
+func pngImage(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, gradient(w, h)); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func gradient(w, h int) *image.RGBA {
+	m := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			m.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), 128, 255})
+		}
+	}
+	return m
+}
+
+// obj walks nested objects of a decoded body by key.
+func obj(t *testing.T, m map[string]any, path ...string) map[string]any {
+	t.Helper()
+	cur := m
+	for _, k := range path {
+		next, isObj := cur[k].(map[string]any)
+		if !isObj {
+			t.Fatalf("%s is not an object in %v", strings.Join(path, "."), m)
+		}
+		cur = next
+	}
+	return cur
+}
+
+// list returns m[path...] as an array.
+func list(t *testing.T, m map[string]any, path ...string) []any {
+	t.Helper()
+	parent := obj(t, m, path[:len(path)-1]...)
+	l, isList := parent[path[len(path)-1]].([]any)
+	if !isList {
+		t.Fatalf("%s is not an array in %v", strings.Join(path, "."), m)
+	}
+	return l
+}
+
+// strs converts a JSON array of strings.
+func strs(t *testing.T, l []any) []string {
+	t.Helper()
+	out := make([]string, len(l))
+	for i, v := range l {
+		s, isString := v.(string)
+		if !isString {
+			t.Fatalf("item %d of %v is not a string", i, l)
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// wantFail checks a fail envelope with the status and, if msg is not
+// empty, the message.
+func wantFail(t *testing.T, st int, body map[string]any, wantStatus int, msg string) {
+	t.Helper()
+	if st != wantStatus || body["status"] != "fail" {
+		t.Fatalf("got %d %v, want %d fail", st, body, wantStatus)
+	}
+	if m, _ := body["message"].(string); m == "" || (msg != "" && m != msg) {
+		t.Fatalf("message %q, want %q", body["message"], msg)
+	}
+}
+
+// wantSuccess checks a success envelope with the status.
+func wantSuccess(t *testing.T, st int, body map[string]any, wantStatus int) {
+	t.Helper()
+	if st != wantStatus || body["status"] != "success" {
+		t.Fatalf("got %d %v, want %d success", st, body, wantStatus)
+	}
+}
+
+// mustHave fails unless every key is present in m.
+func mustHave(t *testing.T, m map[string]any, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		if _, found := m[k]; !found {
+			t.Errorf("missing %q in %v", k, m)
+		}
+	}
+}
+
+// mustLack fails if any key is present in m.
+func mustLack(t *testing.T, m map[string]any, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		if _, found := m[k]; found {
+			t.Errorf("unexpected %q in %v", k, m)
+		}
+	}
+}
+
+// flushMail delivers the outbox into a Recorder and returns what was sent.
+func (h *harness) flushMail(t *testing.T) []gram.Message {
+	t.Helper()
+	rec := &mail.Recorder{}
+	sender := &mail.Sender{Store: h.store, Transport: rec, Now: h.clock.Now, BatchSize: 100}
+	for {
+		n, err := sender.Flush(context.Background())
+		if err != nil {
+			t.Fatalf("flush mail: %v", err)
+		}
+		if n == 0 {
+			return rec.Sent()
+		}
+	}
+}
+
+// pathf formats a path.
+func pathf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// signToken signs an HS256 token with the id and sid claims.
+func signToken(t *testing.T, secret, userID, sid string, exp time.Time) string {
+	t.Helper()
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"id": userID, "sid": sid, "iat": exp.Add(-time.Hour).Unix(), "exp": exp.Unix(),
+	}).SignedString([]byte(secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// expiredToken is u's token re-signed with the real secret and session
+// but an expiry in the past.
+func (h *harness) expiredToken(t *testing.T, u user) string {
+	t.Helper()
+	var c jwt.MapClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(u.Token, &c); err != nil {
+		t.Fatal(err)
+	}
+	return signToken(t, testSecret, u.ID, c["sid"].(string), time.Now().Add(-time.Hour))
+}
+
+// noneToken is an unsigned "alg: none" token for userID.
+func noneToken(userID string) string {
+	enc := base64.RawURLEncoding
+	head := enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`))
+	body := enc.EncodeToString(fmt.Appendf(nil, `{"id":%q,"sid":"x","exp":%d}`, userID, time.Now().Add(time.Hour).Unix()))
+	return head + "." + body + "."
+}
