@@ -56,7 +56,8 @@ var (
 
 // checkConfig reads only the header of data and enforces the pixel limit,
 // so a decompression bomb (a tiny file declaring huge dimensions) is
-// rejected before any pixel buffer is allocated.
+// rejected before any pixel buffer is allocated. It also rejects JPEGs
+// with absurdly many scans, a CPU bomb (see maxScans).
 func checkConfig(data []byte, f format, maxPixels int) (image.Config, error) {
 	var cfg image.Config
 	err := guard(func() (err error) {
@@ -72,6 +73,8 @@ func checkConfig(data []byte, f format, maxPixels int) (image.Config, error) {
 		return cfg, errTooManyPixels(maxPixels)
 	case cfg.Width*cfg.Height > maxPixels:
 		return cfg, errTooManyPixels(maxPixels)
+	case f == formatJPEG && jpegScans(data, maxScans) > maxScans:
+		return cfg, errBroken()
 	}
 	return cfg, nil
 }
