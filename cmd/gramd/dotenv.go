@@ -23,4 +23,3 @@ func withDotEnv(getenv func(string) string) func(string) string {
 		return vals[k]
 	}
 }
-

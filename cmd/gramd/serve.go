@@ -119,9 +119,13 @@ func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.
 
 // openLimiter returns the rate limiter: in process, or in Redis when
 // REDIS_URL is set so that limits hold across replicas.
-func openLimiter(_ context.Context, redisURL string) (api.Limiter, func(), error) {
-	if redisURL != "" {
-		return nil, nil, errors.New("REDIS_URL: the Redis rate limiter is not available yet; unset REDIS_URL")
+func openLimiter(ctx context.Context, redisURL string) (api.Limiter, func(), error) {
+	if redisURL == "" {
+		return api.NewMemLimiter(), func() {}, nil
 	}
-	return api.NewMemLimiter(), func() {}, nil
+	l, err := api.NewRedisLimiter(ctx, redisURL, "gram:")
+	if err != nil {
+		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	return l, func() { _ = l.Close() }, nil
 }
