@@ -14,6 +14,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -443,7 +444,7 @@ func mustLack(t *testing.T, m map[string]any, keys ...string) {
 func (h *harness) flushMail(t *testing.T) []gram.Message {
 	t.Helper()
 	rec := &mail.Recorder{}
-	sender := &mail.Sender{Store: h.store, Transport: rec, Now: h.clock.Now, BatchSize: 100}
+	sender := &mail.Sender{Store: h.store, Transport: rec, Now: h.clock.Now, BatchSize: 100, Log: slog.New(slog.DiscardHandler)}
 	for {
 		n, err := sender.Flush(context.Background())
 		if err != nil {
