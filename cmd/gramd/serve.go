@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/instamern/gram/internal/api"
@@ -53,8 +54,10 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 		AuthLimit: api.RateRule{Limit: 20, Window: 15 * time.Minute}, WriteLimit: api.RateRule{Limit: 300, Window: time.Minute},
 		TrustProxy: cfg.TrustProxy, Media: blob.Handler(blobs),
 	}, limiter, log)
+	sender := &mail.Sender{Store: store, Transport: transport, Log: log}
+	svc.MailQueued = sender.Wake
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	done := runBackground(bg, svc, store, transport, log)
+	done := runBackground(bg, svc, sender, log)
 	err = listenAndServe(ctx, cfg.Addr, handler, log)
 	stopBG()
 	<-done
@@ -63,28 +66,31 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 
 // runBackground starts the outbox sender and the story sweeper; the
 // returned channel closes when both have stopped.
-func runBackground(ctx context.Context, svc *gram.Service, store gram.OutboxStore, transport gram.Mailer, log *slog.Logger) <-chan struct{} {
+func runBackground(ctx context.Context, svc *gram.Service, sender *mail.Sender, log *slog.Logger) <-chan struct{} {
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = sender.Run(ctx) })
+	wg.Go(func() { sweepStories(ctx, svc, log) })
 	done := make(chan struct{})
-	sender := &mail.Sender{Store: store, Transport: transport, Log: log}
-	go func() {
-		defer close(done)
-		go func() { _ = sender.Run(ctx) }()
-		t := time.NewTicker(10 * time.Minute)
-		defer t.Stop()
-		for {
-			if n, err := svc.SweepStories(ctx, 500); err != nil && ctx.Err() == nil {
-				log.Error("sweep stories", "err", err)
-			} else if n > 0 {
-				log.Info("swept expired stories", "count", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	go func() { wg.Wait(); close(done) }()
 	return done
+}
+
+// sweepStories deletes expired stories and their media every ten minutes.
+func sweepStories(ctx context.Context, svc *gram.Service, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := svc.SweepStories(ctx, 500); err != nil && ctx.Err() == nil {
+			log.Error("sweep stories", "err", err)
+		} else if n > 0 {
+			log.Info("swept expired stories", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // listenAndServe serves until ctx ends, then shuts down gracefully,

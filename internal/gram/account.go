@@ -29,7 +29,11 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 		return err
 	}
 	r := PasswordReset{UserID: u.ID, TokenHash: sha256Hex(token), ExpiresAt: s.now().Add(s.cfg.ResetTTL)}
-	return s.Store.SetPasswordReset(ctx, r, m)
+	if err := s.Store.SetPasswordReset(ctx, r, m); err != nil {
+		return err
+	}
+	s.mailQueued()
+	return nil
 }
 
 // ResetPassword sets a new password with a reset token, ends every session
@@ -208,5 +212,7 @@ func (s *Service) notice(ctx context.Context, kind, to string, u *User, data Mai
 	}
 	if err != nil {
 		s.Log.ErrorContext(ctx, "queue notice mail", "kind", kind, "err", err)
+		return
 	}
+	s.mailQueued()
 }

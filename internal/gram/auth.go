@@ -56,6 +56,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*User, 
 	if err := s.Store.CreateUser(ctx, u, welcome); err != nil {
 		return nil, nil, storeErr(err, "")
 	}
+	s.mailQueued()
 	ss, err := s.newSession(ctx, u.ID, c)
 	return u, ss, err
 }

@@ -49,7 +49,10 @@ type Service struct {
 	Hasher *Hasher
 	Log    *slog.Logger
 	Now    func() time.Time
-	cfg    Config
+	// MailQueued, when set, is called after mail is put in the outbox, so
+	// a sender can deliver it now rather than at its next poll.
+	MailQueued func()
+	cfg        Config
 }
 
 // New returns a service. now may be nil (time.Now).
@@ -79,6 +82,13 @@ func storeErr(err error, notFound string) error {
 		return Errorf(ECONFLICT, "This user already exists.")
 	}
 	return err
+}
+
+// mailQueued tells the sender that the outbox has new mail.
+func (s *Service) mailQueued() {
+	if s.MailQueued != nil {
+		s.MailQueued()
+	}
 }
 
 // detach returns a context for clean-up work that must finish even when
