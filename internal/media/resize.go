@@ -7,8 +7,12 @@ import (
 )
 
 // kernel is the final resampling filter. Catmull-Rom is sharp without the
-// ringing of Lanczos and, after the box pre-shrink below, only ever works
-// on ratios under 2:1, where its cost is modest.
+// ringing of Lanczos, and its slight sharpening offsets the softness of the
+// box pre-shrink (the same recipe as libvips: shrink, then a sharp
+// kernel). Measured on the 1200x1500 -> 1080x1350 step of a 12 MP post, CPU
+// per op: CatmullRom 99 ms, BiLinear 51 ms, ApproxBiLinear 32 ms (which
+// point-samples and aliases near 2:1). Without the pre-shrink CatmullRom
+// takes 321 ms on the full 2400x3000 crop.
 var kernel draw.Scaler = draw.CatmullRom
 
 // resize scales the region r of src to an RGBA image of size sz.
@@ -131,12 +135,30 @@ func shrinkPlane(dst []uint8, dstStride int, src []uint8, srcStride, w, h, n, f,
 }
 
 // sumRow adds one source row, block by block, into the per-output sums.
+// The one- and four-channel cases (planes, RGBA) get tight loops over
+// contiguous bytes; this is the hottest loop after JPEG decoding.
 func sumRow(sum []uint32, row []uint8, w, n, f, sw int) {
 	for x := 0; x < w; x++ {
-		for sx := x * f; sx < min(x*f+f, sw); sx++ {
-			p := sx * n
-			for c := 0; c < n; c++ {
-				sum[x*n+c] += uint32(row[p+c])
+		block := row[x*f*n : min(x*f+f, sw)*n]
+		switch n {
+		case 1:
+			var s uint32
+			for _, v := range block {
+				s += uint32(v)
+			}
+			sum[x] += s
+		case 4:
+			var r, g, b, a uint32
+			for i := 0; i+3 < len(block); i += 4 {
+				r += uint32(block[i])
+				g += uint32(block[i+1])
+				b += uint32(block[i+2])
+				a += uint32(block[i+3])
+			}
+			sum[4*x], sum[4*x+1], sum[4*x+2], sum[4*x+3] = sum[4*x]+r, sum[4*x+1]+g, sum[4*x+2]+b, sum[4*x+3]+a
+		default:
+			for i, v := range block {
+				sum[x*n+i%n] += uint32(v)
 			}
 		}
 	}
