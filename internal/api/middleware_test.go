@@ -1,0 +1,254 @@
+package api_test
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/instamern/gram/internal/api"
+)
+
+// §1.3: CORS for the client's origin, with credentials.
+func TestCORS(t *testing.T) {
+	h := newHarness(t, backends()[0])
+	alice := h.signup(t, "alice")
+	const me = "/instamern/users/authorization/current-user"
+
+	t.Run("AllowedOrigin", func(t *testing.T) {
+		for _, tc := range []struct {
+			name, token string
+			status      int
+		}{{"Success", alice.Token, 200}, {"Fail", "null", 401}} {
+			t.Run(tc.name, func(t *testing.T) {
+				res, raw := h.request(t, "GET", me, tc.token, nil, map[string]string{"Origin": testOrigin})
+				envelopeOf(t, res, raw)
+				if res.StatusCode != tc.status {
+					t.Fatalf("status %d", res.StatusCode)
+				}
+				hd := res.Header
+				if hd.Get("Access-Control-Allow-Origin") != testOrigin || hd.Get("Access-Control-Allow-Credentials") != "true" {
+					t.Errorf("CORS headers %v", hd)
+				}
+				if !strings.Contains(strings.Join(hd.Values("Vary"), ","), "Origin") {
+					t.Errorf("Vary %v", hd.Values("Vary"))
+				}
+			})
+		}
+	})
+
+	t.Run("Preflight", func(t *testing.T) {
+		for _, method := range []string{"GET", "POST", "PATCH", "DELETE"} {
+			res, raw := h.request(t, "OPTIONS", me, "", nil, map[string]string{
+				"Origin": testOrigin, "Access-Control-Request-Method": method,
+				"Access-Control-Request-Headers": "authorization,content-type",
+			})
+			hd := res.Header
+			if res.StatusCode != http.StatusNoContent || len(raw) != 0 {
+				t.Fatalf("preflight %s: %d %q", method, res.StatusCode, raw)
+			}
+			if hd.Get("Access-Control-Allow-Origin") != testOrigin || hd.Get("Access-Control-Allow-Credentials") != "true" ||
+				!strings.Contains(hd.Get("Access-Control-Allow-Methods"), method) ||
+				hd.Get("Access-Control-Allow-Headers") != "authorization,content-type" {
+				t.Errorf("preflight %s headers %v", method, hd)
+			}
+		}
+	})
+
+	t.Run("DisallowedOrigin", func(t *testing.T) {
+		for _, method := range []string{"GET", "OPTIONS"} {
+			res, raw := h.request(t, method, me, alice.Token, nil, map[string]string{
+				"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+			wantFail(t, res.StatusCode, envelopeOf(t, res, raw), http.StatusForbidden, "Not allowed by CORS")
+			if v := res.Header.Get("Access-Control-Allow-Origin"); v != "" {
+				t.Errorf("%s: Allow-Origin %q on a rejected origin", method, v)
+			}
+		}
+	})
+
+	t.Run("NoOrigin", func(t *testing.T) {
+		res, raw := h.request(t, "GET", me, alice.Token, nil, nil)
+		wantSuccess(t, res.StatusCode, envelopeOf(t, res, raw), 200)
+		if v := res.Header.Get("Access-Control-Allow-Origin"); v != "" {
+			t.Errorf("Allow-Origin %q without an Origin", v)
+		}
+	})
+}
+
+// §1.4: helmet-equivalent headers on every response.
+func TestSecurityHeaders(t *testing.T) {
+	for _, prod := range []bool{false, true} {
+		t.Run("production="+strconv.FormatBool(prod), func(t *testing.T) {
+			h := newHarness(t, backends()[0], func(c *api.Config) { c.Production = prod })
+			for _, path := range []string{"/", "/instamern/users", "/nope"} {
+				res, _ := h.request(t, "GET", path, "", nil, nil)
+				want := map[string]string{
+					"X-Content-Type-Options": "nosniff",
+					"Referrer-Policy":        "no-referrer",
+					"X-Frame-Options":        "DENY",
+				}
+				for k, v := range want {
+					if got := res.Header.Get(k); got != v {
+						t.Errorf("%s: %s = %q, want %q", path, k, got, v)
+					}
+				}
+				for _, k := range []string{"Content-Security-Policy", "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy", "X-Request-Id"} {
+					if res.Header.Get(k) == "" {
+						t.Errorf("%s: %s missing", path, k)
+					}
+				}
+				if res.Header.Get("X-Powered-By") != "" {
+					t.Errorf("X-Powered-By present")
+				}
+				if hsts := res.Header.Get("Strict-Transport-Security"); (hsts != "") != prod {
+					t.Errorf("%s: HSTS %q in production=%v", path, hsts, prod)
+				}
+			}
+		})
+	}
+}
+
+// §1.2 and B25: routing misses and bad bodies are JSON fail envelopes.
+func TestRoutingAndBodies(t *testing.T) {
+	h := newHarness(t, backends()[0])
+	alice := h.signup(t, "alice")
+
+	t.Run("Welcome", func(t *testing.T) {
+		res, raw := h.request(t, "GET", "/", "", nil, nil)
+		if res.StatusCode != 200 || string(raw) != "Welcome to the InstaMERN API" {
+			t.Errorf("GET /: %d %q", res.StatusCode, raw)
+		}
+		for _, p := range []string{"/healthz", "/readyz"} {
+			st, body := h.do(t, "GET", p, "", nil)
+			wantSuccess(t, st, body, 200)
+		}
+	})
+
+	t.Run("TrailingSlash", func(t *testing.T) {
+		for _, p := range []string{"/instamern/users/", "/instamern/stories/", "/instamern/posts/", "/instamern/users/username/alice/"} {
+			st, body := h.do(t, "GET", p, "", nil)
+			wantSuccess(t, st, body, 200)
+		}
+		st, body := h.do(t, "POST", "/instamern/users/login/", "", map[string]any{"username": "alice", "password": testPassword})
+		wantSuccess(t, st, body, 200)
+	})
+
+	t.Run("HEAD", func(t *testing.T) {
+		res, _ := h.request(t, "HEAD", "/instamern/users", "", nil, nil)
+		if res.StatusCode != 200 {
+			t.Errorf("HEAD: %d", res.StatusCode)
+		}
+	})
+
+	t.Run("NotFound", func(t *testing.T) {
+		for _, p := range []string{"/nope?x=1", "/instamern/users/unknown/deep", "/instamern/users/search/", "/instamern"} {
+			st, body := h.do(t, "GET", p, "", nil)
+			wantFail(t, st, body, 404, "")
+		}
+		st, body := h.do(t, "GET", "/nope?x=1", "", nil)
+		wantFail(t, st, body, 404, "Unsupported URL: /nope?x=1")
+	})
+
+	t.Run("MethodNotAllowed", func(t *testing.T) {
+		for _, tc := range []struct{ method, path string }{
+			{"DELETE", "/instamern/users/login"}, {"PUT", "/instamern/posts"}, {"GET", "/instamern/users/logout"},
+		} {
+			res, raw := h.request(t, tc.method, tc.path, "", nil, nil)
+			wantFail(t, res.StatusCode, envelopeOf(t, res, raw), 405, "")
+			if res.Header.Get("Allow") == "" {
+				t.Errorf("%s %s: no Allow header", tc.method, tc.path)
+			}
+		}
+	})
+
+	cases := []struct {
+		name, body, ctype string
+		status            int
+		msg               string
+	}{
+		{"Operator", `{"username":{"$gt":""},"password":"x"}`, "", 400, `The field "username" must be a string.`},
+		{"Number", `{"username":5,"password":"x"}`, "", 400, `The field "username" must be a string.`},
+		{"DuplicateKey", `{"username":"alice","username":"bob","password":"x"}`, "", 400, `The field "username" appears more than once.`},
+		{"Malformed", `{"username":`, "", 400, "The request body is not valid JSON."},
+		{"Array", `[{"username":"alice"}]`, "", 400, "The request body must be a JSON object."},
+		{"Trailing", `{"username":"alice","password":"x"} {}`, "", 400, "The request body must be a single JSON object."},
+		{"NotJSON", `username=alice`, "application/x-www-form-urlencoded", 415, ""},
+		{"TooLarge", `{"username":"` + strings.Repeat("a", 1<<20) + `"}`, "", 413, ""},
+	}
+	for _, tc := range cases {
+		t.Run("Body_"+tc.name, func(t *testing.T) {
+			hdr := map[string]string{}
+			if tc.ctype != "" {
+				hdr["Content-Type"] = tc.ctype
+			}
+			res, raw := h.request(t, "POST", "/instamern/users/login", "", tc.body, hdr)
+			wantFail(t, res.StatusCode, envelopeOf(t, res, raw), tc.status, tc.msg)
+		})
+	}
+	t.Run("Body_TooLargeAuthenticated", func(t *testing.T) {
+		st, body := h.do(t, "PATCH", "/instamern/users/update", alice.Token, `{"bio":"`+strings.Repeat("a", 2<<20)+`"}`)
+		wantFail(t, st, body, 413, "")
+	})
+}
+
+// §1.4, B1: a per-IP rate limit on the auth endpoints, answered in JSON.
+func TestRateLimit(t *testing.T) {
+	h := newHarness(t, backends()[0], withAuthLimit(3))
+	h.signup(t, "alice") // 1 of 3
+	for i := 2; i <= 3; i++ {
+		res, raw := h.request(t, "POST", "/instamern/users/login", "", map[string]any{"username": "alice", "password": testPassword}, nil)
+		wantSuccess(t, res.StatusCode, envelopeOf(t, res, raw), 200)
+		if got := res.Header.Get("RateLimit-Remaining"); got != strconv.Itoa(3-i) {
+			t.Errorf("request %d: RateLimit-Remaining %q", i, got)
+		}
+	}
+	for _, p := range []string{"/instamern/users/login", "/instamern/users/forgot-password"} {
+		res, raw := h.request(t, "POST", p, "", map[string]any{"username": "alice", "password": testPassword}, nil)
+		wantFail(t, res.StatusCode, envelopeOf(t, res, raw), http.StatusTooManyRequests, "")
+		if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || secs < 1 {
+			t.Errorf("Retry-After %q", res.Header.Get("Retry-After"))
+		}
+		for _, k := range []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} {
+			if res.Header.Get(k) == "" {
+				t.Errorf("%s missing", k)
+			}
+		}
+		if res.Header.Get("RateLimit-Limit") != "3" || res.Header.Get("RateLimit-Remaining") != "0" {
+			t.Errorf("RateLimit headers %v", res.Header)
+		}
+	}
+	// Reads are not limited by the auth rule.
+	st, body := h.do(t, "GET", "/instamern/users", "", nil)
+	wantSuccess(t, st, body, 200)
+}
+
+// A panic in a handler becomes a 500 "error" envelope.
+func TestPanic(t *testing.T) {
+	h := newHarness(t, backends()[0], withMedia(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })))
+	st, body := h.do(t, "GET", "/media/users/x.jpg", "", nil)
+	if st != 500 || body["status"] != "error" || strings.Contains(body["message"].(string), "boom") {
+		t.Errorf("panic: %d %v", st, body)
+	}
+	st, body = h.do(t, "GET", "/instamern/users", "", nil) // the server lives on
+	wantSuccess(t, st, body, 200)
+}
+
+// Media: served under /media/ with its content type and immutable caching;
+// a missing object is a 404.
+func TestMedia(t *testing.T) {
+	h := newHarness(t, backends()[0])
+	alice := h.signup(t, "alice")
+	id := h.post(t, alice, "pic")
+	_, body := h.do(t, "GET", "/instamern/posts/"+id, "", nil)
+	photo := obj(t, body, "data", "post")["photo"].(string)
+	h.fetchImage(t, photo)
+	res, _ := h.request(t, "HEAD", strings.TrimPrefix(photo, h.srv.URL), "", nil, nil)
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/jpeg" {
+		t.Errorf("HEAD media: %d %v", res.StatusCode, res.Header)
+	}
+	for _, p := range []string{"/media/users/nope.jpg", "/media/../etc/passwd"} {
+		if res, _ := h.request(t, "GET", p, "", nil, nil); res.StatusCode != 404 {
+			t.Errorf("GET %s: %d", p, res.StatusCode)
+		}
+	}
+}
