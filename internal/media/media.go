@@ -3,8 +3,10 @@
 //
 // Pipeline: read at most MaxBytes; sniff the type from magic bytes (JPEG,
 // PNG, WebP, GIF first frame; HEIC/HEIF/AVIF and everything else are
-// rejected); read only the header and enforce MaxPixels; wait for a decode
-// slot; decode; apply the JPEG Exif orientation; flatten transparency onto
+// rejected); read only the header and enforce MaxPixels (and at most 32768
+// pixels a side, and at most 100 scans for a JPEG); wait for a decode slot;
+// decode; apply the JPEG Exif orientation (orientation in PNG eXIf or WebP
+// EXIF chunks is ignored, as browsers mostly do); flatten transparency onto
 // white; crop and resize; encode as baseline JPEG, which drops all metadata
 // (Exif, GPS, ICC, text chunks).
 //
@@ -145,7 +147,12 @@ func (p *Processor) render(ctx context.Context, data []byte, f format, cfg image
 	if f == formatJPEG {
 		o = jpegOrientation(data)
 	}
-	out := transform(flatten(m), o, t)
+	var out *image.RGBA
+	// Decoders can return unusual images (odd bounds, palettes); a panic
+	// on one must cost a request, not the process.
+	if err := guard(func() error { out = transform(flatten(m), o, t); return nil }); err != nil {
+		return nil, errBroken()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
