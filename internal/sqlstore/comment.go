@@ -22,11 +22,14 @@ func scanComment(r scanner) (*gram.Comment, error) {
 
 func (s *Store) CreateComment(ctx context.Context, c *gram.Comment, n *gram.Notification) error {
 	err := s.inTx(ctx, func(t tx) error {
-		if err := mustAffect(t.exec(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, c.PostID)); err != nil {
-			return err
-		}
+		// Insert first: its foreign keys lock the author before the post
+		// row is updated, the order DeleteUser takes them in, so the two
+		// never deadlock. A missing post fails the foreign key.
 		if _, err := t.exec(ctx, `INSERT INTO comments (`+commentColumns+`) VALUES (?, ?, ?, ?, ?)`,
 			c.ID, c.PostID, c.AuthorID, c.Text, ms(c.CreatedAt)); err != nil {
+			return err
+		}
+		if err := mustAffect(t.exec(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, c.PostID)); err != nil {
 			return err
 		}
 		return insertNotification(ctx, t, n)

@@ -84,6 +84,9 @@ func updateUserTx(ctx context.Context, t tx, id string, fn func(*gram.User) erro
 
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	err := s.inTx(ctx, func(t tx) error {
+		if err := lockUserAndPosts(ctx, t, id); err != nil {
+			return err
+		}
 		// Other users' posts lose this user's likes and comments: fix their
 		// counters before the cascade removes the rows.
 		if _, err := t.exec(ctx, `UPDATE posts SET like_count = like_count - 1
@@ -101,6 +104,28 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 		return mustAffect(t.exec(ctx, `DELETE FROM users WHERE id = ?`, id))
 	})
 	return s.wrap("delete user", err)
+}
+
+// lockUserAndPosts locks (on PostgreSQL) the user's posts, then the user,
+// and returns gram.ErrNotFound if there is no such user. Holding the user
+// row makes a concurrent like or comment by the user either finish before
+// the counters are fixed or fail on its foreign key afterwards, so no
+// counter drifts. Locking the posts first takes the locks in the order a
+// like or comment on one of these posts does (post, then the recipient
+// user), so the two never deadlock.
+func lockUserAndPosts(ctx context.Context, t tx, id string) error {
+	rows, err := t.query(ctx, `SELECT id FROM posts WHERE author_id = ?`+t.d.forUpdate, id)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var got string
+	return t.queryRow(ctx, `SELECT id FROM users WHERE id = ?`+t.d.forUpdate, id).Scan(&got)
 }
 
 // likeEscape escapes LIKE wildcards so the query matches literally.

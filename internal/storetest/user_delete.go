@@ -98,65 +98,88 @@ func wantIDs(t *testing.T, list func(ctx ctxT, id string, limit int) ([]string, 
 	}
 }
 
-// testDeleteUserWhileLiked deletes a user while others like their posts
-// and the user likes someone else's post, concurrently. Every call either
-// succeeds or reports ErrNotFound, and no counter or row is left behind.
+// testDeleteUserWhileLiked deletes users while others like their posts
+// and while they like and comment on someone else's posts, concurrently,
+// for a few rounds. Every call either succeeds or reports ErrNotFound, and
+// no counter or row is left behind.
 func testDeleteUserWhileLiked(t *testing.T, s gram.Store) {
-	ctx := t.Context()
-	victim, carol := NewUser(t, s, "victim"), NewUser(t, s, "carol")
-	cp := NewPost(t, s, carol, At(time.Minute))
-	var vposts []*gram.Post
-	for i := range 5 {
-		vposts = append(vposts, NewPost(t, s, victim, At(time.Duration(i)*time.Second)))
+	carol := NewUser(t, s, "carol")
+	var cposts []*gram.Post
+	for i := range 8 {
+		cposts = append(cposts, NewPost(t, s, carol, At(time.Duration(i)*time.Minute)))
 	}
 	var likers []*gram.User
-	for i := range 10 {
-		likers = append(likers, NewUser(t, s, "liker"+string(rune('a'+i))))
+	for i := range 8 {
+		likers = append(likers, NewUser(t, s, "liker"+itoa(i)))
 	}
-	var wg sync.WaitGroup
-	check := func(what string, err error) {
-		if err != nil && !errors.Is(err, gram.ErrNotFound) {
-			t.Errorf("%s: %v; want nil or ErrNotFound", what, err)
-		}
+	for round := range 4 {
+		victim := NewUser(t, s, "victim"+itoa(round))
+		deleteWhileActive(t, s, victim, likers, cposts)
+		wantErr(t, "UserByID(victim)", errOf(s.UserByID(t.Context(), victim.ID)), gram.ErrNotFound)
+	}
+	for _, p := range cposts {
+		wantConsistentCounts(t, s, p)
 	}
 	for _, u := range likers {
-		wg.Go(func() {
-			for _, p := range vposts {
-				_, err := s.ToggleLike(ctx, p.ID, u.ID, At(time.Hour), likeNote(p, u, At(time.Hour)))
-				check("ToggleLike", err)
-			}
-			_, err := s.ToggleLike(ctx, cp.ID, u.ID, At(time.Hour), likeNote(cp, u, At(time.Hour)))
-			check("ToggleLike(carol's post)", err)
-		})
-	}
-	wg.Go(func() {
-		_, err := s.ToggleLike(ctx, cp.ID, victim.ID, At(time.Hour), likeNote(cp, victim, At(time.Hour)))
-		check("ToggleLike(victim likes)", err)
-	})
-	wg.Go(func() {
-		time.Sleep(time.Millisecond)
-		check("DeleteUser", s.DeleteUser(ctx, victim.ID))
-	})
-	wg.Wait()
-
-	wantErr(t, "UserByID(victim)", errOf(s.UserByID(ctx, victim.ID)), gram.ErrNotFound)
-	got, err := s.LikerIDs(ctx, postIDs(append(vposts, cp)), 100)
-	noErr(t, "LikerIDs", err)
-	for _, p := range vposts {
-		if len(got[p.ID]) != 0 {
-			t.Errorf("deleted post %s still has %d likes", p.ID, len(got[p.ID]))
-		}
-		wantErr(t, "PostByID(victim's post)", errOf(s.PostByID(ctx, p.ID)), gram.ErrNotFound)
-	}
-	if len(got[cp.ID]) != len(likers) {
-		t.Errorf("carol's post has likers %d; want %d (the victim's like gone)", len(got[cp.ID]), len(likers))
-	}
-	wantCounts(t, s, cp.ID, len(likers), 0)
-	for _, u := range likers {
-		ns, err := s.NotificationsFor(ctx, u.ID, 10)
+		ns, err := s.NotificationsFor(t.Context(), u.ID, 10)
 		noErr(t, "NotificationsFor", err)
 		if len(ns) != 0 {
 			t.Errorf("liker %s has %d notifications; want 0", u.Username, len(ns))
 		}
 	}
+}
+
+// deleteWhileActive runs one round of testDeleteUserWhileLiked.
+func deleteWhileActive(t *testing.T, s gram.Store, victim *gram.User, likers []*gram.User, cposts []*gram.Post) {
+	t.Helper()
+	ctx := t.Context()
+	var vposts []*gram.Post
+	for i := range 4 {
+		vposts = append(vposts, NewPost(t, s, victim, At(time.Duration(i)*time.Second)))
+	}
+	check := func(what string, err error) {
+		if err != nil && !errors.Is(err, gram.ErrNotFound) {
+			t.Errorf("%s: %v; want nil or ErrNotFound", what, err)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, u := range likers {
+		wg.Go(func() {
+			for _, p := range vposts {
+				_, err := s.ToggleLike(ctx, p.ID, u.ID, At(time.Hour), likeNote(p, u, At(time.Hour)))
+				check("ToggleLike(victim's post)", err)
+			}
+		})
+	}
+	wg.Go(func() {
+		for _, p := range cposts {
+			_, err := s.ToggleLike(ctx, p.ID, victim.ID, At(time.Hour), likeNote(p, victim, At(time.Hour)))
+			check("ToggleLike(by victim)", err)
+			c := &gram.Comment{ID: gram.NewID(T0), PostID: p.ID, AuthorID: victim.ID, Text: "hi", CreatedAt: At(time.Hour)}
+			check("CreateComment(by victim)", s.CreateComment(ctx, c, nil))
+		}
+	})
+	wg.Go(func() {
+		time.Sleep(2 * time.Millisecond)
+		check("DeleteUser", s.DeleteUser(ctx, victim.ID))
+	})
+	wg.Wait()
+	likes, err := s.LikerIDs(ctx, postIDs(vposts), 100)
+	noErr(t, "LikerIDs", err)
+	if len(likes) != 0 {
+		t.Errorf("deleted posts still have likes: %v", likes)
+	}
+	for _, p := range vposts {
+		wantErr(t, "PostByID(victim's post)", errOf(s.PostByID(ctx, p.ID)), gram.ErrNotFound)
+	}
+}
+
+// wantConsistentCounts checks that a post's counters match its rows.
+func wantConsistentCounts(t *testing.T, s gram.Store, p *gram.Post) {
+	t.Helper()
+	likes, err := s.LikerIDs(t.Context(), []string{p.ID}, 1000)
+	noErr(t, "LikerIDs", err)
+	cs, err := s.CommentsByPost(t.Context(), p.ID, gram.Page{Limit: 1000})
+	noErr(t, "CommentsByPost", err)
+	wantCounts(t, s, p.ID, len(likes[p.ID]), len(cs))
 }
