@@ -37,7 +37,9 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 }
 
 // ResetPassword sets a new password with a reset token, ends every session
-// of the account and starts a new one. The token works once.
+// of the account and starts a new one. The token works once. Like login,
+// it reactivates a deactivated account: otherwise the session it starts
+// would be refused at once.
 func (s *Service) ResetPassword(ctx context.Context, token, password, confirm string, c Client) (*User, *Session, error) {
 	var p problems
 	p.checkPassword(password, confirm)
@@ -49,7 +51,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 		return nil, nil, err
 	}
 	u, err := s.Store.ResetPassword(ctx, sha256Hex(token), s.now(), func(u *User) error {
-		u.PasswordHash, u.UpdatedAt = hash, s.now()
+		u.PasswordHash, u.Active, u.UpdatedAt = hash, true, s.now()
 		return nil
 	})
 	if err != nil {
