@@ -830,6 +830,22 @@ func TestPasswordReset(t *testing.T) {
 			h.login(t, "alice", newPass)
 		})
 
+		t.Run("ReactivatesDeactivated", func(t *testing.T) { // B28: the issued token must work
+			h.flushMail(t)
+			bob := h.signup(t, "bob")
+			h.deactivate(t, bob)
+			h.flushMail(t)
+			forgot(t, bob.Email)
+			sent := h.flushMail(t)
+			m := regexp.MustCompile(`/reset-password/([0-9a-f]{64})`).FindStringSubmatch(sent[0].Text)
+			st, body := h.do(t, "PATCH", "/instamern/users/reset-password/"+m[1], "", map[string]any{"password": "another999", "passwordConfirm": "another999"})
+			wantSuccess(t, st, body, 200)
+			st, me := h.do(t, "GET", "/instamern/users/authorization/current-user", body["token"].(string), nil)
+			wantSuccess(t, st, me, 200)
+			st, prof := h.do(t, "GET", "/instamern/users/username/bob", "", nil)
+			wantSuccess(t, st, prof, 200)
+		})
+
 		t.Run("BrokenToken", func(t *testing.T) {
 			st, body := h.do(t, "PATCH", "/instamern/users/reset-password/xyz", "", map[string]any{"password": "another999", "passwordConfirm": "another999"})
 			wantFail(t, st, body, 404, "The password reset link has expired or has broken. Please try again later.")
