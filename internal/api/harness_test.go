@@ -475,11 +475,17 @@ func signToken(t *testing.T, secret, userID, sid string, exp time.Time) string {
 // but an expiry in the past.
 func (h *harness) expiredToken(t *testing.T, u user) string {
 	t.Helper()
+	return signToken(t, testSecret, u.ID, claimsOf(t, u.Token)["sid"].(string), time.Now().Add(-time.Hour))
+}
+
+// claimsOf returns a token's claims, unverified.
+func claimsOf(t *testing.T, tok string) jwt.MapClaims {
+	t.Helper()
 	var c jwt.MapClaims
-	if _, _, err := jwt.NewParser().ParseUnverified(u.Token, &c); err != nil {
+	if _, _, err := jwt.NewParser().ParseUnverified(tok, &c); err != nil {
 		t.Fatal(err)
 	}
-	return signToken(t, testSecret, u.ID, c["sid"].(string), time.Now().Add(-time.Hour))
+	return c
 }
 
 // noneToken is an unsigned "alg: none" token for userID.
