@@ -51,6 +51,14 @@ func sourceRect(o, w, h int, r image.Rectangle) image.Rectangle {
 // plain per-pixel loop is cheap.
 func drawOriented(dst *image.RGBA, off image.Point, src *image.RGBA, o int) {
 	sw, sh := src.Rect.Dx(), src.Rect.Dy()
+	if o == 1 { // the common case (letterboxing): whole rows at a time
+		for y := 0; y < sh; y++ {
+			d := dst.PixOffset(off.X, off.Y+y)
+			s := src.PixOffset(src.Rect.Min.X, src.Rect.Min.Y+y)
+			copy(dst.Pix[d:d+4*sw], src.Pix[s:s+4*sw])
+		}
+		return
+	}
 	dw, dh := orientedSize(o, sw, sh)
 	for y := 0; y < dh; y++ {
 		d := dst.PixOffset(off.X, off.Y+y)
