@@ -57,16 +57,17 @@ func (s *Store) DeleteComment(ctx context.Context, id string) error {
 	return s.wrap("delete comment", err)
 }
 
-func (s *Store) CommentsByPost(ctx context.Context, postID string, page gram.Page) ([]*gram.Comment, error) {
+// commentsQuery walks the (post_id, created_at, id) index forwards.
+func commentsQuery(cursor bool) string {
 	q := `SELECT ` + commentColumns + ` FROM comments WHERE post_id = ?`
-	args := []any{postID}
-	if page.HasCursor() {
-		q += ` AND (created_at > ? OR (created_at = ? AND id > ?))`
-		at := ms(page.CursorAt)
-		args = append(args, at, at, page.CursorID)
+	if cursor {
+		q += ` AND (created_at, id) > (?, ?)`
 	}
-	q += ` ORDER BY created_at, id LIMIT ?`
-	rows, err := s.query(ctx, q, append(args, page.Limit)...)
+	return q + ` ORDER BY created_at, id LIMIT ?`
+}
+
+func (s *Store) CommentsByPost(ctx context.Context, postID string, page gram.Page) ([]*gram.Comment, error) {
+	rows, err := s.query(ctx, commentsQuery(page.HasCursor()), pageArgs(page, postID)...)
 	if err != nil {
 		return nil, s.wrap("comments", err)
 	}

@@ -38,13 +38,20 @@ func (s *Store) Unfollow(ctx context.Context, followerID, followeeID string) (bo
 	return n > 0, s.wrap("unfollow", err)
 }
 
+// The follow lists walk (followee_id | follower_id, created_at, other id)
+// indexes backwards; the other id breaks ties so both dialects agree.
+const (
+	qFollowerIDs  = `SELECT follower_id FROM follows WHERE followee_id = ? ORDER BY created_at DESC, follower_id DESC LIMIT ?`
+	qFollowingIDs = `SELECT followee_id FROM follows WHERE follower_id = ? ORDER BY created_at DESC, followee_id DESC LIMIT ?`
+)
+
 func (s *Store) FollowerIDs(ctx context.Context, userID string, limit int) ([]string, error) {
-	ids, err := s.ids(ctx, `SELECT follower_id FROM follows WHERE followee_id = ? ORDER BY created_at DESC LIMIT ?`, userID, limit)
+	ids, err := s.ids(ctx, qFollowerIDs, userID, limit)
 	return ids, s.wrap("follower ids", err)
 }
 
 func (s *Store) FollowingIDs(ctx context.Context, userID string, limit int) ([]string, error) {
-	ids, err := s.ids(ctx, `SELECT followee_id FROM follows WHERE follower_id = ? ORDER BY created_at DESC LIMIT ?`, userID, limit)
+	ids, err := s.ids(ctx, qFollowingIDs, userID, limit)
 	return ids, s.wrap("following ids", err)
 }
 

@@ -48,10 +48,14 @@ func toggleLikeTx(ctx context.Context, t tx, postID, userID string, at time.Time
 	return true, insertNotification(ctx, t, n)
 }
 
+// qLikerIDs reads one post's likes in (post_id, created_at, user_id)
+// index order; one bounded lookup per post, however liked the post is.
+const qLikerIDs = `SELECT user_id FROM likes WHERE post_id = ? ORDER BY created_at, user_id LIMIT ?`
+
 func (s *Store) LikerIDs(ctx context.Context, postIDs []string, limit int) (map[string][]string, error) {
 	out := map[string][]string{}
 	for _, id := range postIDs {
-		ids, err := s.ids(ctx, `SELECT user_id FROM likes WHERE post_id = ? ORDER BY created_at LIMIT ?`, id, limit)
+		ids, err := s.ids(ctx, qLikerIDs, id, limit)
 		if err != nil {
 			return nil, s.wrap("liker ids", err)
 		}

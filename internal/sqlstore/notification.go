@@ -22,9 +22,12 @@ func insertNotification(ctx context.Context, t tx, n *gram.Notification) error {
 	return err
 }
 
+// qNotificationsFor walks the (recipient_id, created_at, id) index backwards.
+const qNotificationsFor = `SELECT id, recipient_id, actor_id, kind, post_id, created_at FROM notifications
+	WHERE recipient_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`
+
 func (s *Store) NotificationsFor(ctx context.Context, userID string, limit int) ([]*gram.Notification, error) {
-	rows, err := s.query(ctx, `SELECT id, recipient_id, actor_id, kind, post_id, created_at FROM notifications
-		WHERE recipient_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`, userID, limit)
+	rows, err := s.query(ctx, qNotificationsFor, userID, limit)
 	if err != nil {
 		return nil, s.wrap("notifications", err)
 	}

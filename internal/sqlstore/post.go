@@ -29,8 +29,10 @@ func (s *Store) CreatePost(ctx context.Context, p *gram.Post) error {
 	return s.wrap("create post", err)
 }
 
+const qPostByID = `SELECT ` + postColumns + ` FROM posts p WHERE p.id = ?`
+
 func (s *Store) PostByID(ctx context.Context, id string) (*gram.Post, error) {
-	p, err := scanPost(s.queryRow(ctx, `SELECT `+postColumns+` FROM posts p WHERE p.id = ?`, id))
+	p, err := scanPost(s.queryRow(ctx, qPostByID, id))
 	return p, s.wrap("post by id", err)
 }
 
@@ -48,31 +50,41 @@ func (s *Store) DeletePost(ctx context.Context, id string) error {
 	return s.wrap("delete post", err)
 }
 
-// Feed walks the (created_at, id) index backwards from the cursor; the
-// join only filters out posts of deactivated authors.
-func (s *Store) Feed(ctx context.Context, page gram.Page) ([]*gram.Post, error) {
+// feedQuery walks the (created_at, id) index backwards from the cursor
+// (a row-value comparison, which both dialects turn into an index range);
+// the join only filters out posts of deactivated authors.
+func feedQuery(cursor bool) string {
 	q := `SELECT ` + postColumns + ` FROM posts p JOIN users u ON u.id = p.author_id WHERE u.active`
-	args := []any{}
-	if page.HasCursor() {
-		q += ` AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))`
-		at := ms(page.CursorAt)
-		args = append(args, at, at, page.CursorID)
+	if cursor {
+		q += ` AND (p.created_at, p.id) < (?, ?)`
 	}
-	q += ` ORDER BY p.created_at DESC, p.id DESC LIMIT ?`
-	out, err := s.posts(ctx, q, append(args, page.Limit)...)
+	return q + ` ORDER BY p.created_at DESC, p.id DESC LIMIT ?`
+}
+
+// postsByUserQuery walks the (author_id, created_at, id) index backwards.
+func postsByUserQuery(cursor bool) string {
+	q := `SELECT ` + postColumns + ` FROM posts p WHERE p.author_id = ?`
+	if cursor {
+		q += ` AND (p.created_at, p.id) < (?, ?)`
+	}
+	return q + ` ORDER BY p.created_at DESC, p.id DESC LIMIT ?`
+}
+
+// pageArgs appends the page's cursor (when it has one) and limit to args.
+func pageArgs(page gram.Page, args ...any) []any {
+	if page.HasCursor() {
+		args = append(args, ms(page.CursorAt), page.CursorID)
+	}
+	return append(args, page.Limit)
+}
+
+func (s *Store) Feed(ctx context.Context, page gram.Page) ([]*gram.Post, error) {
+	out, err := s.posts(ctx, feedQuery(page.HasCursor()), pageArgs(page)...)
 	return out, s.wrap("feed", err)
 }
 
 func (s *Store) PostsByUser(ctx context.Context, userID string, page gram.Page) ([]*gram.Post, error) {
-	q := `SELECT ` + postColumns + ` FROM posts p WHERE p.author_id = ?`
-	args := []any{userID}
-	if page.HasCursor() {
-		q += ` AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))`
-		at := ms(page.CursorAt)
-		args = append(args, at, at, page.CursorID)
-	}
-	q += ` ORDER BY p.created_at DESC, p.id DESC LIMIT ?`
-	out, err := s.posts(ctx, q, append(args, page.Limit)...)
+	out, err := s.posts(ctx, postsByUserQuery(page.HasCursor()), pageArgs(page, userID)...)
 	return out, s.wrap("posts by user", err)
 }
 

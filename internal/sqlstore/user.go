@@ -46,8 +46,10 @@ func (s *Store) UserByID(ctx context.Context, id string) (*gram.User, error) {
 	return u, s.wrap("user by id", err)
 }
 
+const qUserByUsername = `SELECT ` + userColumns + ` FROM users WHERE username = ?`
+
 func (s *Store) UserByUsername(ctx context.Context, username string) (*gram.User, error) {
-	u, err := scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE username = ?`, username))
+	u, err := scanUser(s.queryRow(ctx, qUserByUsername, username))
 	return u, s.wrap("user by username", err)
 }
 
@@ -133,17 +135,26 @@ func likeEscape(q string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
 }
 
+// Search is two queries: prefix matches, a range of the username index
+// (usernames compare bytewise on both dialects: SQLite's BINARY collation,
+// COLLATE "C" on PostgreSQL), then other matches, which scan the users
+// (a trigram index would be the next step on PostgreSQL).
+const (
+	qSearchPrefix = `SELECT ` + userColumns + ` FROM users
+		WHERE active AND username >= ? AND username < ? ORDER BY username LIMIT ?`
+	qSearchInfix = `SELECT ` + userColumns + ` FROM users
+		WHERE active AND username LIKE ? ESCAPE '\' AND username NOT LIKE ? ESCAPE '\' ORDER BY username LIMIT ?`
+)
+
 func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*gram.User, error) {
+	query = strings.ToLower(query)
 	esc := likeEscape(query)
 	// Prefix matches use the username index; the substring pass fills up.
-	prefix, err := s.users(ctx, `SELECT `+userColumns+` FROM users
-		WHERE active AND username >= ? AND username < ? ORDER BY username LIMIT ?`, query, query+"\uffff", limit)
+	prefix, err := s.users(ctx, qSearchPrefix, query, query+"\uffff", limit)
 	if err != nil || len(prefix) >= limit {
 		return prefix, s.wrap("search users", err)
 	}
-	rest, err := s.users(ctx, `SELECT `+userColumns+` FROM users
-		WHERE active AND username LIKE ? ESCAPE '\' AND username NOT LIKE ? ESCAPE '\' ORDER BY username LIMIT ?`,
-		"%"+esc+"%", esc+"%", limit-len(prefix))
+	rest, err := s.users(ctx, qSearchInfix, "%"+esc+"%", esc+"%", limit-len(prefix))
 	return append(prefix, rest...), s.wrap("search users", err)
 }
 

@@ -36,6 +36,7 @@ func testSearchPrefixFirst(t *testing.T, s gram.Store) {
 		{"an", 4, []string{"an.x", "ann", "anna", "aan"}},
 		{"nn", 10, []string{"ann", "anna", "joanna"}},
 		{"z", 10, []string{"z"}},
+		{"AN", 2, []string{"an.x", "ann"}},
 		{"nomatch", 10, nil},
 	} {
 		got, err := s.SearchUsers(t.Context(), c.query, c.limit)
