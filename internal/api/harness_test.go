@@ -58,11 +58,16 @@ func backends() []backend {
 	return bs
 }
 
-// eachBackend runs fn once per backend, as a named subtest.
+// eachBackend runs fn once per backend, as a named subtest. Every
+// scenario has a stack of its own, so they all run in parallel.
 func eachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 	t.Helper()
+	t.Parallel()
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) { fn(t, b) })
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, b)
+		})
 	}
 }
 
