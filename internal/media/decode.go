@@ -36,7 +36,7 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// decodeConfigFunc and decodeFunc are the per-format entry points. They are
+// decodeConfigFuncs and decodeFuncs hold the per-format entry points. They are
 // called directly rather than through image.Decode so that the accepted
 // formats do not depend on which packages happen to register themselves.
 var (

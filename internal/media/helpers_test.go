@@ -202,7 +202,7 @@ func webpBomb(w, h uint32) []byte {
 	return b
 }
 
-// rgbaAt decodes a JPEG and returns its colour at (x, y).
+// rgbaAt returns the 8-bit colour of m at (x, y).
 func rgbaAt(t testing.TB, m image.Image, x, y int) color.RGBA {
 	t.Helper()
 	r, g, b, a := m.At(x, y).RGBA()

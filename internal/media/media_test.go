@@ -160,7 +160,7 @@ func appSegments(j []byte) int {
 }
 
 func TestProcessTransparency(t *testing.T) {
-	clear := encPNG(t, image.NewNRGBA(image.Rect(0, 0, 50, 50)))
+	transparent := encPNG(t, image.NewNRGBA(image.Rect(0, 0, 50, 50)))
 	pal := image.NewPaletted(image.Rect(0, 0, 50, 50), color.Palette{color.Transparent, red})
 	tests := []struct {
 		name string
@@ -169,13 +169,13 @@ func TestProcessTransparency(t *testing.T) {
 		at   image.Point
 		want color.RGBA
 	}{
-		{"png transparent", clear, gram.ImageAvatar, image.Pt(25, 25), white},
+		{"png transparent", transparent, gram.ImageAvatar, image.Pt(25, 25), white},
 		{"gif transparent", encGIF(t, pal), gram.ImageAvatar, image.Pt(25, 25), white},
 		{"webp transparent", webpTransparent, gram.ImageAvatar, image.Pt(2, 2), white},
 		{"story picture", encPNG(t, quadImage(2000, 1000)), gram.ImageStory, image.Pt(270, 960), blue},
 		{"story bar", encPNG(t, quadImage(2000, 1000)), gram.ImageStory, image.Pt(540, 100), black},
-		{"story transparent picture", clear, gram.ImageStory, image.Pt(25, 44), white},
-		{"story bar small", clear, gram.ImageStory, image.Pt(25, 85), black},
+		{"story transparent picture", transparent, gram.ImageStory, image.Pt(25, 44), white},
+		{"story bar small", transparent, gram.ImageStory, image.Pt(25, 85), black},
 	}
 	p := New(Config{})
 	for _, tt := range tests {
