@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strconv"
 	"time"
 )
 
@@ -88,7 +89,10 @@ func (s *Service) SuggestUsers(ctx context.Context, viewer *User) ([]*User, erro
 			skip[id] = true
 		}
 	}
-	from := NewID(time.Unix(rand.Int64N(s.now().Unix()+1), 0))
+	from, err := s.randomUserPoint(ctx)
+	if err != nil {
+		return nil, err
+	}
 	cands, err := s.Store.SampleUsers(ctx, from, want+len(skip))
 	if err != nil {
 		return nil, err
@@ -100,6 +104,21 @@ func (s *Service) SuggestUsers(ctx context.Context, viewer *User) ([]*User, erro
 		}
 	}
 	return out, nil
+}
+
+// randomUserPoint returns a random id between the oldest active user's
+// and now, so that samples start anywhere among the real accounts.
+func (s *Service) randomUserPoint(ctx context.Context) (string, error) {
+	oldest, err := s.Store.SampleUsers(ctx, "000000000000000000000000", 1)
+	if err != nil || len(oldest) == 0 {
+		return "000000000000000000000000", err
+	}
+	first, err := strconv.ParseInt(oldest[0].ID[:8], 16, 64)
+	if err != nil {
+		return "000000000000000000000000", nil
+	}
+	span := max(s.now().Unix()-first, 0) + 1
+	return NewID(time.Unix(first+rand.Int64N(span), 0)), nil
 }
 
 // Follow makes u follow the active user with that username; a repeat is
