@@ -57,19 +57,20 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 	sender := &mail.Sender{Store: store, Transport: transport, Log: log}
 	svc.MailQueued = sender.Wake
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	done := runBackground(bg, svc, sender, log)
+	done := runBackground(bg, svc, sender, blobs, log)
 	err = listenAndServe(ctx, cfg.Addr, handler, log)
 	stopBG()
 	<-done
 	return err
 }
 
-// runBackground starts the outbox sender and the story sweeper; the
-// returned channel closes when both have stopped.
-func runBackground(ctx context.Context, svc *gram.Service, sender *mail.Sender, log *slog.Logger) <-chan struct{} {
+// runBackground starts the outbox sender and the story and media
+// sweepers; the returned channel closes when all have stopped.
+func runBackground(ctx context.Context, svc *gram.Service, sender *mail.Sender, blobs gram.BlobStore, log *slog.Logger) <-chan struct{} {
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = sender.Run(ctx) })
 	wg.Go(func() { sweepStories(ctx, svc, log) })
+	wg.Go(func() { sweepMedia(ctx, svc, blobs, log) })
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	return done
@@ -89,6 +90,32 @@ func sweepStories(ctx context.Context, svc *gram.Service, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// mediaGrace protects uploads in flight (object written, row not yet)
+// from the orphan sweep.
+const mediaGrace = 24 * time.Hour
+
+// sweepMedia deletes media objects that no row references (left by a
+// crash between upload and insert, or a failed delete), every six hours.
+func sweepMedia(ctx context.Context, svc *gram.Service, blobs gram.BlobStore, log *slog.Logger) {
+	t := time.NewTicker(6 * time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		referenced := func(key string) (bool, error) { return svc.MediaReferenced(ctx, key) }
+		n, err := blob.Sweep(ctx, blobs, "users/", time.Now().Add(-mediaGrace), referenced)
+		if err != nil && ctx.Err() == nil {
+			log.Error("sweep media", "err", err)
+		}
+		if n > 0 {
+			log.Info("swept orphaned media", "count", n)
 		}
 	}
 }

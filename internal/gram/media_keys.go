@@ -1,5 +1,12 @@
 package gram
 
+import (
+	"context"
+	"errors"
+	"path"
+	"strings"
+)
+
 // Blob keys derive from immutable ids, never from usernames, and are never
 // reused: a new avatar gets a new key, so caches can keep objects forever.
 
@@ -17,4 +24,43 @@ func storyKey(userID, storyID, ext string) string {
 
 func avatarKey(userID, id, ext string) string {
 	return UserPrefix(userID) + "avatars/" + id + "." + ext
+}
+
+// MediaReferenced reports whether a row still uses the object at key: the
+// post, story or user the key was made for exists and holds that key.
+// Keys of any other shape are reported as referenced, so that a sweep
+// never deletes what it does not understand.
+func (s *Service) MediaReferenced(ctx context.Context, key string) (bool, error) {
+	parts := strings.Split(key, "/")
+	if len(parts) != 4 || parts[0] != "users" {
+		return true, nil
+	}
+	userID, kind, id := parts[1], parts[2], strings.TrimSuffix(parts[3], path.Ext(parts[3]))
+	var (
+		held string
+		err  error
+	)
+	switch kind {
+	case "posts":
+		var p *Post
+		if p, err = s.Store.PostByID(ctx, id); err == nil {
+			held = p.PhotoKey
+		}
+	case "stories":
+		var st *Story
+		if st, err = s.Store.StoryByID(ctx, id); err == nil {
+			held = st.PhotoKey
+		}
+	case "avatars":
+		var u *User
+		if u, err = s.Store.UserByID(ctx, userID); err == nil {
+			held = u.PhotoKey
+		}
+	default:
+		return true, nil
+	}
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return held == key, err
 }

@@ -1,0 +1,74 @@
+package gram_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/jpeg"
+	"path/filepath"
+	"testing"
+
+	"github.com/instamern/gram/internal/blob"
+	"github.com/instamern/gram/internal/gram"
+	"github.com/instamern/gram/internal/mail"
+	"github.com/instamern/gram/internal/media"
+	"github.com/instamern/gram/internal/sqlstore"
+)
+
+// TestMediaReferenced checks the orphan test that the media sweep uses:
+// objects of live posts, stories and avatars are referenced; the object
+// of a deleted post, a replaced avatar, or a made-up key under a user is not.
+func TestMediaReferenced(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "g.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	tpl, _ := mail.NewTemplates(mail.Brand{})
+	svc := gram.New(gram.Config{}, store, blob.NewMem("http://x"), media.New(media.Config{}), tpl,
+		gram.NewHasher(gram.Argon2Params{Memory: 64, Time: 1, Threads: 1}, 1), nil)
+	u, _, err := svc.Signup(ctx, gram.SignupInput{Firstname: "Al", Lastname: "Ice", Username: "alice",
+		Email: "a@example.com", Password: "password123", PasswordConfirm: "password123"}, gram.Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := func() *bytes.Reader {
+		var b bytes.Buffer
+		_ = jpeg.Encode(&b, image.NewRGBA(image.Rect(0, 0, 64, 64)), nil)
+		return bytes.NewReader(b.Bytes())
+	}
+	live, err := svc.CreatePost(ctx, u, "live", img())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, _ := svc.CreatePost(ctx, u, "gone", img())
+	if err := svc.DeletePost(ctx, u, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	story, _ := svc.CreateStory(ctx, u, img())
+	first, _ := svc.SetAvatar(ctx, u, img())
+	oldAvatar := first.PhotoKey
+	current, _ := svc.SetAvatar(ctx, u, img())
+	tests := []struct {
+		key  string
+		want bool
+	}{
+		{live.PhotoKey, true},
+		{gone.PhotoKey, false},
+		{story.PhotoKey, true},
+		{current.PhotoKey, true},
+		{oldAvatar, false},
+		{"users/" + u.ID + "/posts/000000000000000000000000.jpg", false},
+		{"users/" + u.ID + "/unknown/x.jpg", true},
+		{"logo/logo.png", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			got, err := svc.MediaReferenced(ctx, tt.key)
+			if err != nil || got != tt.want {
+				t.Fatalf("MediaReferenced(%q) = %v, %v; want %v", tt.key, got, err, tt.want)
+			}
+		})
+	}
+}
