@@ -1,0 +1,125 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+const prodSecret = "0123456789abcdef0123456789abcdef-prod"
+
+func TestLoadConfig(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "jwt_secret")
+	if err := os.WriteFile(secretFile, []byte(prodSecret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		check   func(t *testing.T, c Config)
+		wantErr string // substring of the error; "" means no error
+	}{
+		{name: "Defaults", env: nil, check: func(t *testing.T, c Config) {
+			want := Config{Env: "development", Addr: ":8080", Port: "8080", DataDir: "./data",
+				DatabaseURL: "sqlite:data/gram.db", PublicURL: "http://localhost:8080",
+				ClientURL:   "https://instamern.netlify.app",
+				CORSOrigins: []string{"https://instamern.netlify.app", "http://localhost:3000"},
+				JWTSecrets:  []string{devSecret}, JWTExpiresIn: 90 * 24 * time.Hour,
+				MediaURL: "data/media", MailURL: "log:data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
+				S3: S3Env{Delivery: "public", PresignTTL: time.Hour}}
+			if !reflect.DeepEqual(c, want) {
+				t.Errorf("config = %+v\nwant     %+v", c, want)
+			}
+			if c.Production() {
+				t.Error("Production() = true by default")
+			}
+		}},
+		{name: "PortAndDataDir", env: map[string]string{"PORT": "9000", "DATA_DIR": "/srv/gram"}, check: func(t *testing.T, c Config) {
+			if c.Addr != ":9000" || c.PublicURL != "http://localhost:9000" || c.DatabaseURL != "sqlite:/srv/gram/gram.db" ||
+				c.MediaURL != "/srv/gram/media" || c.MailURL != "log:/srv/gram/outbox" {
+				t.Errorf("config = %+v", c)
+			}
+		}},
+		{name: "PublicAndClientURLTrailingSlash", env: map[string]string{"PUBLIC_URL": "https://api.example.com/",
+			"CLIENT_URL": "https://app.example.com/"}, check: func(t *testing.T, c Config) {
+			if c.PublicURL != "https://api.example.com" || c.ClientURL != "https://app.example.com" {
+				t.Errorf("PublicURL %q, ClientURL %q", c.PublicURL, c.ClientURL)
+			}
+			wantList(t, "CORSOrigins", c.CORSOrigins, "https://app.example.com", "http://localhost:3000")
+		}},
+		{name: "JWTExpiresInDays", env: map[string]string{"JWT_EXPIRES_IN": "90d"}, check: func(t *testing.T, c Config) {
+			wantDuration(t, c.JWTExpiresIn, 90*24*time.Hour)
+		}},
+		{name: "JWTExpiresInHours", env: map[string]string{"JWT_EXPIRES_IN": "2h"}, check: func(t *testing.T, c Config) {
+			wantDuration(t, c.JWTExpiresIn, 2*time.Hour)
+		}},
+		{name: "JWTExpiresInBad", env: map[string]string{"JWT_EXPIRES_IN": "bad"}, wantErr: "JWT_EXPIRES_IN"},
+		{name: "JWTExpiresInZeroDays", env: map[string]string{"JWT_EXPIRES_IN": "0d"}, wantErr: "JWT_EXPIRES_IN"},
+		{name: "JWTExpiresInNegative", env: map[string]string{"JWT_EXPIRES_IN": "-1h"}, wantErr: "JWT_EXPIRES_IN"},
+		{name: "JWTSecretAndOld", env: map[string]string{"JWT_SECRET": "s1", "JWT_SECRETS_OLD": "s0, s-1"}, check: func(t *testing.T, c Config) {
+			wantList(t, "JWTSecrets", c.JWTSecrets, "s1", "s0", "s-1")
+		}},
+		{name: "JWTSecretFile", env: map[string]string{"JWT_SECRET_FILE": secretFile, "JWT_SECRET": "ignored"}, check: func(t *testing.T, c Config) {
+			wantList(t, "JWTSecrets", c.JWTSecrets, prodSecret)
+		}},
+		{name: "JWTSecretFileMissing", env: map[string]string{"JWT_SECRET_FILE": filepath.Join(t.TempDir(), "nope")}, wantErr: "JWT_SECRET_FILE"},
+		{name: "CORSListDevelopment", env: map[string]string{"CORS_ORIGINS": "https://a.example, https://b.example/ ,"}, check: func(t *testing.T, c Config) {
+			wantList(t, "CORSOrigins", c.CORSOrigins, "https://a.example", "https://b.example", "http://localhost:3000")
+		}},
+		{name: "CORSListProduction", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret,
+			"CORS_ORIGINS": "https://a.example,https://b.example"}, check: func(t *testing.T, c Config) {
+			if !c.Production() {
+				t.Error("Production() = false")
+			}
+			wantList(t, "CORSOrigins", c.CORSOrigins, "https://a.example", "https://b.example")
+		}},
+		{name: "ProductionDefaultCORS", env: map[string]string{"APP_ENV": "production", "JWT_SECRET_FILE": secretFile}, check: func(t *testing.T, c Config) {
+			wantList(t, "CORSOrigins", c.CORSOrigins, "https://instamern.netlify.app")
+			wantList(t, "JWTSecrets", c.JWTSecrets, prodSecret)
+		}},
+		{name: "ProductionWildcardCORS", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "CORS_ORIGINS": "https://a.example,*"},
+			wantErr: "wildcard"},
+		{name: "ProductionDefaultSecret", env: map[string]string{"APP_ENV": "production"}, wantErr: "JWT_SECRET"},
+		{name: "ProductionShortSecret", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": "short"}, wantErr: "JWT_SECRET"},
+		{name: "UnknownEnv", env: map[string]string{"APP_ENV": "staging"}, wantErr: "APP_ENV"},
+		{name: "BadNumbers", env: map[string]string{"DB_MAX_CONNS": "many", "TRUST_PROXY": "maybe"}, wantErr: "DB_MAX_CONNS"},
+		{name: "BlankIsDefault", env: map[string]string{"PORT": "  ", "APP_ENV": " "}, check: func(t *testing.T, c Config) {
+			if c.Port != "8080" || c.Env != "development" {
+				t.Errorf("Port %q, Env %q; blank values must mean the default", c.Port, c.Env)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := loadConfig(func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("loadConfig() error = %v, want one mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("loadConfig() error = %v", err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+func wantList(t *testing.T, name string, got []string, want ...string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s = %q, want %q", name, got, want)
+	}
+}
+
+func wantDuration(t *testing.T, got, want time.Duration) {
+	t.Helper()
+	if got != want {
+		t.Errorf("JWTExpiresIn = %v, want %v", got, want)
+	}
+}
