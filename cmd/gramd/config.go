@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -67,7 +68,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.SESEndpoint = env("SES_ENDPOINT", "")
 	c.RedisURL = env("REDIS_URL", "")
 	c.CORSOrigins = splitList(env("CORS_ORIGINS", c.ClientURL))
-	if !c.Production() {
+	if !c.Production() && !slices.Contains(c.CORSOrigins, "http://localhost:3000") {
 		c.CORSOrigins = append(c.CORSOrigins, "http://localhost:3000")
 	}
 	secret, err := secretEnv(getenv, "JWT_SECRET")

@@ -70,6 +70,9 @@ func TestLoadConfig(t *testing.T) {
 		{name: "CORSListDevelopment", env: map[string]string{"CORS_ORIGINS": "https://a.example, https://b.example/ ,"}, check: func(t *testing.T, c Config) {
 			wantList(t, "CORSOrigins", c.CORSOrigins, "https://a.example", "https://b.example", "http://localhost:3000")
 		}},
+		{name: "CORSLocalhostOnce", env: map[string]string{"CORS_ORIGINS": "http://localhost:3000,https://a.example"}, check: func(t *testing.T, c Config) {
+			wantList(t, "CORSOrigins", c.CORSOrigins, "http://localhost:3000", "https://a.example")
+		}},
 		{name: "CORSListProduction", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret,
 			"CORS_ORIGINS": "https://a.example,https://b.example"}, check: func(t *testing.T, c Config) {
 			if !c.Production() {
@@ -121,5 +124,53 @@ func wantDuration(t *testing.T, got, want time.Duration) {
 	t.Helper()
 	if got != want {
 		t.Errorf("JWTExpiresIn = %v, want %v", got, want)
+	}
+}
+
+func TestWithDotEnv(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.env")
+	bad := filepath.Join(dir, "bad.env")
+	if err := os.WriteFile(good, []byte("PORT=9000\nCLIENT_URL=https://dotenv.example\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("PORT='unterminated\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    map[string]string // name -> value seen through the layered getenv
+		wantErr bool
+	}{
+		{name: "FileFillsUnset", env: map[string]string{"ENV_FILE": good},
+			want: map[string]string{"PORT": "9000", "CLIENT_URL": "https://dotenv.example"}},
+		{name: "RealEnvironmentWins", env: map[string]string{"ENV_FILE": good, "PORT": "7000"},
+			want: map[string]string{"PORT": "7000", "CLIENT_URL": "https://dotenv.example"}},
+		{name: "IgnoredInProduction", env: map[string]string{"ENV_FILE": good, "APP_ENV": "production"},
+			want: map[string]string{"PORT": "", "CLIENT_URL": ""}},
+		{name: "NoDefaultFile", env: map[string]string{}, want: map[string]string{"PORT": ""}},
+		{name: "ExplicitFileMissing", env: map[string]string{"ENV_FILE": filepath.Join(dir, "nope.env")}, wantErr: true},
+		{name: "Malformed", env: map[string]string{"ENV_FILE": bad}, wantErr: true},
+	}
+	t.Chdir(dir) // no .env here: the default file is absent
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			getenv, err := withDotEnv(func(k string) string { return tt.env[k] })
+			if tt.wantErr {
+				if err == nil {
+					t.Fatal("withDotEnv() error = nil, want one")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("withDotEnv() error = %v", err)
+			}
+			for k, want := range tt.want {
+				if got := getenv(k); got != want {
+					t.Errorf("getenv(%q) = %q, want %q", k, got, want)
+				}
+			}
+		})
 	}
 }

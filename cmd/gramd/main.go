@@ -23,7 +23,10 @@ func main() {
 
 // run is the whole program; tests call it with their own environment.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	getenv = withDotEnv(getenv)
+	getenv, err := withDotEnv(getenv)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
