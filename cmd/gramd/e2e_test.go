@@ -15,6 +15,7 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/mail"
 	"os"
 	"os/exec"
@@ -741,7 +742,7 @@ func expectDeleted(t *testing.T, g *gramd, path, token string, body any) {
 }
 
 // TestE2E_ShutdownDrainsInFlight starts an upload, sends SIGTERM while
-// its body is still arriving, and requires the upload to complete and
+// its handler waits for the body, and requires the upload to complete and
 // the process to exit 0.
 func TestE2E_ShutdownDrainsInFlight(t *testing.T) {
 	g := startGramd(t)
@@ -754,26 +755,31 @@ func TestE2E_ShutdownDrainsInFlight(t *testing.T) {
 	fw.Write(testJPEG(t, 1200, 1500))
 	mw.WriteField("caption", "slow")
 	mw.Close()
-	full := body.Bytes()
 
+	// "Expect: 100-continue" makes the request observable: the server
+	// answers 100 only once the handler reads the body, so the request
+	// is surely in flight (not waiting in the accept queue, not on an
+	// idle keep-alive connection) when the signal arrives.
 	pr, pw := io.Pipe()
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, g.base+"/instamern/posts/upload", pr)
+	started := make(chan struct{})
+	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{Got100Continue: func() { close(started) }})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.base+"/instamern/posts/upload", pr)
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.ContentLength = int64(body.Len())
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Expect", "100-continue")
+	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
 	type result struct {
 		code int
 		body string
 		err  error
 	}
 	resc := make(chan result, 1)
-	// A fresh connection: one the server sees as idle would be closed by
-	// Shutdown (the usual keep-alive race), a new or active one is drained.
-	fresh := &http.Client{Transport: &http.Transport{}}
 	go func() {
-		res, err := fresh.Do(req)
+		res, err := client.Do(req)
 		if err != nil {
 			resc <- result{err: err}
 			return
@@ -782,16 +788,18 @@ func TestE2E_ShutdownDrainsInFlight(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		resc <- result{code: res.StatusCode, body: string(b)}
 	}()
-	// The write returns once the transport has the bytes: the request is
-	// on the wire before the signal.
-	if _, err := pw.Write(full[:len(full)/2]); err != nil {
-		t.Fatal(err)
+	select {
+	case <-started:
+	case res := <-resc:
+		t.Fatalf("upload answered before its body was sent: %d %v %s", res.code, res.err, res.body)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no 100 Continue within 10s")
 	}
 	if err := g.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	g.waitLog(`"shutting down"`, 5*time.Second)
-	if _, err := pw.Write(full[len(full)/2:]); err != nil {
+	if _, err := pw.Write(body.Bytes()); err != nil {
 		t.Fatal(err)
 	}
 	pw.Close()
