@@ -52,9 +52,12 @@ func (s *Store) DeletePost(ctx context.Context, id string) error {
 
 // feedQuery walks the (created_at, id) index backwards from the cursor
 // (a row-value comparison, which both dialects turn into an index range);
-// the join only filters out posts of deactivated authors.
+// the join only filters out posts of deactivated authors. CROSS JOIN
+// pins posts as the outer loop on SQLite, whose planner otherwise picks
+// "scan users, sort their posts" once ANALYZE has seen a big table;
+// PostgreSQL treats it as the inner join it is.
 func feedQuery(cursor bool) string {
-	q := `SELECT ` + postColumns + ` FROM posts p JOIN users u ON u.id = p.author_id WHERE u.active`
+	q := `SELECT ` + postColumns + ` FROM posts p CROSS JOIN users u WHERE u.id = p.author_id AND u.active`
 	if cursor {
 		q += ` AND (p.created_at, p.id) < (?, ?)`
 	}

@@ -41,8 +41,9 @@ func (s *Store) DeleteStory(ctx context.Context, id string) error {
 
 // qActiveStories walks the (expires_at, id) index backwards: every story
 // lives gram.StoryTTL, so the latest to expire is the newest.
-const qActiveStories = `SELECT ` + storyColumns + ` FROM stories s JOIN users u ON u.id = s.user_id
-	WHERE s.expires_at > ? AND u.active ORDER BY s.expires_at DESC, s.id DESC LIMIT ?`
+// CROSS JOIN keeps stories the outer loop on SQLite (see feedQuery).
+const qActiveStories = `SELECT ` + storyColumns + ` FROM stories s CROSS JOIN users u
+	WHERE u.id = s.user_id AND s.expires_at > ? AND u.active ORDER BY s.expires_at DESC, s.id DESC LIMIT ?`
 
 func (s *Store) ActiveStories(ctx context.Context, now time.Time, limit int) ([]*gram.Story, error) {
 	out, err := s.stories(ctx, qActiveStories, ms(now), limit)
