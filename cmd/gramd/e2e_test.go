@@ -118,13 +118,16 @@ func minimalEnv(extra ...string) []string {
 	return append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, extra...)
 }
 
-// startGramd starts the binary in a fresh temp dir with only PORT (and
-// extra) set and waits until /healthz answers. The process is killed at
-// the end of the test if it is still running.
-func startGramd(t *testing.T, extra ...string) *gramd {
+// startGramd starts the binary in dir (a fresh temp dir when "") with
+// only PORT (and extra) set and waits until /healthz answers. The process
+// is killed at the end of the test if it is still running.
+func startGramd(t *testing.T, dir string, extra ...string) *gramd {
 	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
 	port := freePort(t)
-	g := &gramd{t: t, dir: t.TempDir(), base: "http://localhost:" + port, out: &syncBuffer{}, done: make(chan struct{})}
+	g := &gramd{t: t, dir: dir, base: "http://localhost:" + port, out: &syncBuffer{}, done: make(chan struct{})}
 	g.cmd = exec.Command(gramdBinary(t))
 	g.cmd.Dir = g.dir
 	g.cmd.Env = minimalEnv(append([]string{"PORT=" + port}, extra...)...)
@@ -491,18 +494,43 @@ func decodePart(ctype, cte string, body io.Reader, sb *strings.Builder) error {
 // TestE2E walks the account and content journeys of the React client
 // against the real binary on the embedded default, then stops it.
 func TestE2E(t *testing.T) {
-	g := startGramd(t)
+	g := startGramd(t, "")
 	t.Run("Accounts", func(t *testing.T) { accountJourney(t, g) })
 	if t.Failed() {
 		return
 	}
 	t.Run("Content", func(t *testing.T) { contentJourney(t, g) })
 	t.Run("SIGTERM", func(t *testing.T) { g.t = t; g.terminate() })
+	if t.Failed() {
+		return
+	}
+	t.Run("Restart", func(t *testing.T) { restartJourney(t, g.dir) })
+}
+
+// restartJourney starts a new process on the same ./data (and another
+// port): accounts, sessions and posts survive, and media URLs follow the
+// new PUBLIC_URL because the database stores keys, not URLs.
+func restartJourney(t *testing.T, dir string) {
+	g := startGramd(t, dir)
+	bob := accounts.bob
+	if me := currentUser(t, g, bob.token); me.ID != bob.id {
+		t.Fatalf("bob's session after restart: current-user %+v", me)
+	}
+	login(t, g, bob.username, bob.password)
+	p := feedFirst(t, g)
+	if p.ID != accounts.bobPost || !strings.HasPrefix(p.Photo, g.base+"/media/") {
+		t.Fatalf("feed after restart = %+v, want bob's post with a photo under %s/media/", p, g.base)
+	}
+	fetchImage(t, p.Photo)
+	g.terminate()
 }
 
 // accounts carries the two users from the account journey to the content
 // journey.
-var accounts struct{ alice, bob account }
+var accounts struct {
+	alice, bob account
+	bobPost    string // a post that outlives alice's account
+}
 
 type account struct{ id, username, email, password, token string }
 
@@ -541,6 +569,7 @@ func currentUser(t *testing.T, g *gramd, token string) user {
 
 func accountJourney(t *testing.T, g *gramd) {
 	g.t = t
+	clientBasics(t, g)
 	alice := signup(t, g, "Alice", "Liddell", "alice")
 	bob := signup(t, g, "Bob", "Builder", "bob")
 	alice.token = login(t, g, "alice", alice.password)
@@ -597,7 +626,12 @@ func accountJourney(t *testing.T, g *gramd) {
 	g.call("GET", "/instamern/users/authorization/current-user", alice.token, nil, 401)
 
 	// Password reset through the outbox folder of the embedded default.
-	g.call("POST", "/instamern/users/forgot-password", "", map[string]string{"email": alice.email}, 200)
+	// An unknown address gets the same answer (no user enumeration).
+	unknown := g.call("POST", "/instamern/users/forgot-password", "", map[string]string{"email": "nobody@example.com"}, 200)
+	known := g.call("POST", "/instamern/users/forgot-password", "", map[string]string{"email": alice.email}, 200)
+	if known.Message != unknown.Message || known.Message == "" {
+		t.Fatalf("forgot-password messages differ for known and unknown addresses: %q vs %q", known.Message, unknown.Message)
+	}
 	token := g.resetToken(alice.email)
 	resetPassword := "reset-" + alice.password
 	r = g.call("PATCH", "/instamern/users/reset-password/"+token, "", map[string]string{
@@ -677,6 +711,15 @@ func contentJourney(t *testing.T, g *gramd) {
 	if photo := currentUser(t, g, alice.token).Photo; photo != "" {
 		t.Fatalf("photo after remove = %q, want none", photo)
 	}
+	wantGone(t, avatar)
+	g.upload("/instamern/users/upload", alice.token, "photo", testJPEG(t, 400, 400), nil, 200)
+	avatar = currentUser(t, g, alice.token).Photo
+	fetchImage(t, avatar)
+
+	bobPost := g.upload("/instamern/posts/upload", bob.token, "post", testJPEG(t, 1080, 1350), map[string]string{"caption": ""}, 201).Data.Post
+	accounts.bobPost = bobPost.ID
+	wantMessage(t, g.call("POST", "/instamern/posts/like/"+bobPost.ID, alice.token, nil, 200), "Liked!")
+	g.call("POST", "/instamern/posts/comments/"+bobPost.ID, alice.token, map[string]string{"comment": "  lovely  "}, 201)
 
 	wantMessage(t, g.call("POST", "/instamern/posts/update/"+p.ID, alice.token, map[string]string{"caption": "Golden hour"}, 200),
 		"Your post has been updated successfully.")
@@ -695,9 +738,51 @@ func contentJourney(t *testing.T, g *gramd) {
 	g.call("GET", "/instamern/users/id/"+alice.id, "", nil, 404)
 	g.call("GET", "/instamern/users/authorization/current-user", alice.token, nil, 401)
 	wantGone(t, st.Photo)
+	wantGone(t, avatar)
 	if f := currentUser(t, g, bob.token).Followings; len(f) != 0 {
 		t.Fatalf("bob's followings after alice's deletion = %v, want none", f)
 	}
+	// Her like and comment on bob's post went with her account.
+	if d := g.call("GET", "/instamern/posts/"+bobPost.ID, "", nil, 200).Data.Post; len(d.Likes) != 0 || len(d.Comments) != 0 {
+		t.Fatalf("bob's post after alice's deletion = %+v, want no likes or comments", d)
+	}
+	if f := feedFirst(t, g); f.ID != bobPost.ID || f.Like != 0 || f.Comment != 0 {
+		t.Fatalf("feed after alice's deletion = %+v, want bob's post with like 0 and comment 0", f)
+	}
+	if stories := g.call("GET", "/instamern/stories/", "", nil, 200).Data.Stories; len(stories) != 0 {
+		t.Fatalf("stories after alice's deletion = %+v, want none", stories)
+	}
+}
+
+// clientBasics checks what the browser and the client rely on before any
+// account exists: the CORS preflight of the deployed and the local client,
+// JSON 401s for the tokens an anonymous client sends, JSON 404s, and an
+// idempotent logout.
+func clientBasics(t *testing.T, g *gramd) {
+	t.Helper()
+	for _, origin := range []string{"https://instamern.netlify.app", "http://localhost:3000"} {
+		req, _ := http.NewRequest(http.MethodOptions, g.base+"/instamern/users/signup", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "content-type,authorization")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		h := res.Header
+		if res.StatusCode/100 != 2 || h.Get("Access-Control-Allow-Origin") != origin ||
+			h.Get("Access-Control-Allow-Credentials") != "true" || !strings.Contains(h.Get("Access-Control-Allow-Methods"), "PATCH") {
+			t.Fatalf("preflight from %s: %d %v", origin, res.StatusCode, h)
+		}
+	}
+	for _, tok := range []string{"null", "undefined", "garbage.token.value"} {
+		g.call("GET", "/instamern/users/authorization/current-user", tok, nil, 401)
+		g.call("POST", "/instamern/posts/like/000000000000000000000000", tok, nil, 401)
+	}
+	g.call("GET", "/instamern/nothing-here", "", nil, 404)
+	g.call("POST", "/instamern/users/logout", "", nil, 200)
+	g.call("POST", "/instamern/users/follow/nobody", "", nil, 401)
 }
 
 func feedFirst(t *testing.T, g *gramd) post {
@@ -745,7 +830,7 @@ func expectDeleted(t *testing.T, g *gramd, path, token string, body any) {
 // its handler waits for the body, and requires the upload to complete and
 // the process to exit 0.
 func TestE2E_ShutdownDrainsInFlight(t *testing.T) {
-	g := startGramd(t)
+	g := startGramd(t, "")
 	tok := g.call("POST", "/instamern/users/signup", "", map[string]string{"firstname": "Carol", "lastname": "Danvers",
 		"username": "carol", "email": "carol@example.com", "password": "secret-carol", "passwordConfirm": "secret-carol"}, 201).Token
 
