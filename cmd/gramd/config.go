@@ -119,6 +119,22 @@ func (c Config) validate() error {
 	return nil
 }
 
+// warnings lists settings that start but are probably wrong in
+// production: defaults made for a laptop.
+func (c Config) warnings() []string {
+	if !c.Production() {
+		return nil
+	}
+	var w []string
+	if strings.HasPrefix(c.PublicURL, "http://localhost:") {
+		w = append(w, "PUBLIC_URL is "+c.PublicURL+": media links will not load outside this machine")
+	}
+	if strings.HasPrefix(c.MailURL, "log:") {
+		w = append(w, "MAIL_URL is "+c.MailURL+": mail (password resets) is written to a folder, not delivered")
+	}
+	return w
+}
+
 // secretEnv reads NAME, or the file named by NAME_FILE.
 func secretEnv(getenv func(string) string, name string) (string, error) {
 	if path := getenv(name + "_FILE"); path != "" {

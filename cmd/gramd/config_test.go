@@ -174,3 +174,27 @@ func TestWithDotEnv(t *testing.T) {
 		})
 	}
 }
+
+func TestConfigWarnings(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want int
+	}{
+		{name: "DevelopmentDefaults", env: nil, want: 0},
+		{name: "ProductionDefaults", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret}, want: 2},
+		{name: "ProductionConfigured", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret,
+			"PUBLIC_URL": "https://api.example.com", "MAIL_URL": "ses:eu-west-1"}, want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := loadConfig(func(k string) string { return tt.env[k] })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.warnings(); len(got) != tt.want {
+				t.Errorf("warnings() = %q, want %d", got, tt.want)
+			}
+		})
+	}
+}

@@ -23,6 +23,9 @@ import (
 // drains in-flight requests and background work.
 func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stdout, nil))
+	for _, w := range cfg.warnings() {
+		log.Warn("config: " + w)
+	}
 	store, err := sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{MaxOpenConns: cfg.DBMaxConns})
 	if err != nil {
 		return err
