@@ -16,27 +16,20 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	posts, likes, err := s.svc.Feed(r.Context(), page)
+	feed, err := s.svc.Feed(r.Context(), page)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	items := make([]postView, 0, len(posts))
-	for _, p := range posts {
-		items = append(items, s.postView(r.Context(), p, likes[p.ID]))
+	items := make([]postView, 0, len(feed.Posts))
+	for _, p := range feed.Posts {
+		items = append(items, s.postView(r.Context(), p, feed.Likes[p.ID]))
 	}
 	var next string
-	if n := len(posts); n > 0 && n == s.effectiveLimit(page) {
-		next = cursor(posts[n-1].CreatedAt, posts[n-1].ID)
+	if feed.Next.HasCursor() {
+		next = cursor(feed.Next.CursorAt, feed.Next.CursorID)
 	}
 	ok(w, http.StatusOK, envelope{Results: count(len(items)), Next: next, Data: map[string]any{"posts": items}})
-}
-
-func (s *Server) effectiveLimit(p gram.Page) int {
-	if p.Limit <= 0 {
-		return s.svc.Config().FeedLimit
-	}
-	return min(p.Limit, max(s.svc.Config().MaxLimit, s.svc.Config().FeedLimit))
 }
 
 // pageParams reads ?limit= and ?before= (a cursor from a previous page's

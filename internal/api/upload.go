@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 
 	"github.com/instamern/gram/internal/gram"
 )
@@ -60,7 +61,7 @@ func (up *upload) take(name string, part io.Reader, fileField string, text []str
 		if len(data) > 0 {
 			up.file = bytes.NewReader(data)
 		}
-	case contains(text, name):
+	case slices.Contains(text, name):
 		data, err := io.ReadAll(io.LimitReader(part, maxTextField+1))
 		if err != nil {
 			return uploadErr(err, limit)
@@ -81,13 +82,4 @@ func uploadErr(err error, limit int64) error {
 		return &gram.Error{Code: gram.ETOOLARGE, Message: fmt.Sprintf("The upload is too large. The maximum is %d MB.", limit>>20)}
 	}
 	return gram.Errorf(gram.EINVALID, "The upload is not a valid multipart form.")
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

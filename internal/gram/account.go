@@ -3,6 +3,7 @@ package gram
 import (
 	"context"
 	"errors"
+	"strconv"
 )
 
 // ForgotPassword emails a reset link to the account with that address.
@@ -154,7 +155,7 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileUpdate) 
 	if in.Bio != nil {
 		next.Bio = CleanText(*in.Bio)
 		if n := len([]rune(next.Bio)); n > BioMax {
-			p.add("Bio cannot be longer than " + itoa(BioMax) + " characters.")
+			p.add("Bio cannot be longer than " + strconv.Itoa(BioMax) + " characters.")
 		}
 	}
 	if err := p.err(); err != nil {

@@ -85,19 +85,35 @@ func (s *Service) PostByID(ctx context.Context, id string, comments Page) (*Post
 	return &PostDetail{Post: p, Likes: likes[id], Comments: cs}, nil
 }
 
-// Feed returns a page of posts, newest first, with each post's likers
-// (capped; LikeCount is always exact).
-func (s *Service) Feed(ctx context.Context, page Page) ([]*Post, map[string][]string, error) {
-	posts, err := s.Store.Feed(ctx, s.clampPage(page, s.cfg.FeedLimit))
+// FeedPage is one page of the feed with each post's likers (capped;
+// LikeCount is always exact). Next continues after it; Next.HasCursor is
+// false when the page was not full, so nothing follows.
+type FeedPage struct {
+	Posts []*Post
+	Likes map[string][]string
+	Next  Page
+}
+
+// Feed returns a page of posts, newest first.
+func (s *Service) Feed(ctx context.Context, page Page) (*FeedPage, error) {
+	page = s.clampPage(page, s.cfg.FeedLimit)
+	posts, err := s.Store.Feed(ctx, page)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	ids := make([]string, len(posts))
 	for i, p := range posts {
 		ids[i] = p.ID
 	}
 	likes, err := s.Store.LikerIDs(ctx, ids, s.cfg.ListCap)
-	return posts, likes, err
+	if err != nil {
+		return nil, err
+	}
+	out := &FeedPage{Posts: posts, Likes: likes, Next: Page{Limit: page.Limit}}
+	if n := len(posts); n == page.Limit {
+		out.Next.CursorAt, out.Next.CursorID = posts[n-1].CreatedAt, posts[n-1].ID
+	}
+	return out, nil
 }
 
 // clampPage applies the default and maximum page sizes.

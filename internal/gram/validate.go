@@ -3,6 +3,7 @@ package gram
 import (
 	"html"
 	"net/mail"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -42,17 +43,10 @@ func (p *problems) checkLen(v, label string, minLen, maxLen int) {
 	case n == 0:
 		p.add(label + " is required.")
 	case n < minLen:
-		p.add(label + " cannot be shorter than " + itoa(minLen) + " characters.")
+		p.add(label + " cannot be shorter than " + strconv.Itoa(minLen) + " characters.")
 	case n > maxLen:
-		p.add(label + " cannot be longer than " + itoa(maxLen) + " characters.")
+		p.add(label + " cannot be longer than " + strconv.Itoa(maxLen) + " characters.")
 	}
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }
 
 // checkUsername validates a normalised (trimmed, lowercased) username.
@@ -77,9 +71,9 @@ func (p *problems) checkPassword(pw, confirm string) {
 	case pw == "":
 		p.add("Password is required.")
 	case n < PasswordMin:
-		p.add("Password cannot be shorter than " + itoa(PasswordMin) + " characters.")
+		p.add("Password cannot be shorter than " + strconv.Itoa(PasswordMin) + " characters.")
 	case n > PasswordMax:
-		p.add("Password cannot be longer than " + itoa(PasswordMax) + " characters.")
+		p.add("Password cannot be longer than " + strconv.Itoa(PasswordMax) + " characters.")
 	}
 	switch {
 	case confirm == "":
