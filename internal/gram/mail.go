@@ -55,7 +55,16 @@ type OutboxMail struct {
 	SentAt        time.Time // zero until delivered
 	LastError     string
 	Failed        bool // gave up after the maximum number of attempts
+	// ClaimToken identifies the latest claim (set by ClaimMail): only its
+	// holder may record the outcome.
+	ClaimToken string
 }
+
+// Suppression reasons: why an address no longer gets mail.
+const (
+	SuppressBounce    = "bounce"    // a permanent bounce
+	SuppressComplaint = "complaint" // the recipient marked our mail as spam
+)
 
 // OutboxStore persists outgoing mail so that none is lost across restarts.
 // Messages are usually enqueued by other store methods in the same
@@ -65,13 +74,22 @@ type OutboxStore interface {
 	EnqueueMail(ctx context.Context, m OutboxMail) error
 	// ClaimMail returns up to limit unsent, not-failed messages that are due
 	// at now, and leases them until now+lease (their NextAttemptAt moves
-	// there and Attempts grows by one) so that no other sender (in this or
-	// another replica) claims them meanwhile.
+	// there, Attempts grows by one and ClaimToken gets a fresh value) so
+	// that no other sender (in this or another replica) claims them
+	// meanwhile.
 	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMail, error)
-	// MarkMailSent records delivery. Returns ErrNotFound for an unknown id.
-	MarkMailSent(ctx context.Context, id string, at time.Time) error
-	// MarkMailFailed records a failed attempt: the message is retried at
-	// retryAt, or given up for good when giveUp is set.
-	// Returns ErrNotFound for an unknown id.
-	MarkMailFailed(ctx context.Context, id, lastError string, retryAt time.Time, giveUp bool) error
+	// MarkMailSent records delivery by the holder of claim (the message's
+	// ClaimToken). Returns ErrNotFound for an unknown id, and ErrConflict
+	// when the message has been claimed again since (the lease ran out).
+	MarkMailSent(ctx context.Context, id, claim string, at time.Time) error
+	// MarkMailFailed records a failed attempt by the holder of claim: the
+	// message is retried at retryAt, or given up for good when giveUp is
+	// set. Returns ErrNotFound or ErrConflict as MarkMailSent does.
+	MarkMailFailed(ctx context.Context, id, claim, lastError string, retryAt time.Time, giveUp bool) error
+	// SuppressMail records that email (lowercased) must get no more mail,
+	// and why (SuppressBounce, SuppressComplaint). Suppressing an address
+	// again keeps the first record.
+	SuppressMail(ctx context.Context, email, reason string, at time.Time) error
+	// MailSuppressed reports whether email (lowercased) is suppressed.
+	MailSuppressed(ctx context.Context, email string) (bool, error)
 }

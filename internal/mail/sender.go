@@ -139,6 +139,9 @@ func (s *Sender) deliver(ctx context.Context, m gram.OutboxMail, leaseEnd time.T
 		log.WarnContext(ctx, "mail: lease expired before sending; left for a later pass")
 		return
 	}
+	if s.suppressed(ctx, log, m) {
+		return
+	}
 	sendCtx, cancel := context.WithTimeout(ctx, timeout)
 	err := s.Transport.Send(sendCtx, m.Message)
 	cancel()
@@ -153,8 +156,31 @@ func (s *Sender) deliver(ctx context.Context, m gram.OutboxMail, leaseEnd time.T
 	s.markFailed(rec, ctx, log, m, err)
 }
 
+// suppressed reports whether m's recipient is on the suppression list
+// (it bounced for good or complained), and if so gives m up unsent. A
+// failed lookup is not a reason to skip: the message is sent.
+func (s *Sender) suppressed(ctx context.Context, log *slog.Logger, m gram.OutboxMail) bool {
+	sup, err := s.Store.MailSuppressed(ctx, m.To)
+	if err != nil {
+		log.WarnContext(ctx, "mail: suppression lookup failed; sending", "err", err)
+		return false
+	}
+	if !sup {
+		return false
+	}
+	if err := s.Store.MarkMailFailed(ctx, m.ID, m.ClaimToken, ErrSuppressed.Error(), s.now(), true); err != nil {
+		log.ErrorContext(ctx, "mail: suppressed and not marked", "err", err)
+	}
+	log.InfoContext(ctx, "mail: not sent: the address is suppressed", "to", m.To, "subject", m.Subject)
+	return true
+}
+
+// ErrSuppressed is the recorded failure of a message to an address that
+// bounced for good or complained: it is never sent.
+var ErrSuppressed = errors.New("suppressed")
+
 func (s *Sender) markSent(ctx context.Context, log *slog.Logger, m gram.OutboxMail) {
-	if err := s.Store.MarkMailSent(ctx, m.ID, s.now()); err != nil {
+	if err := s.Store.MarkMailSent(ctx, m.ID, m.ClaimToken, s.now()); err != nil {
 		log.ErrorContext(ctx, "mail: sent but not marked; it will be sent again", "err", err)
 		return
 	}
@@ -171,7 +197,7 @@ func (s *Sender) markFailed(rec, parent context.Context, log *slog.Logger, m gra
 		retryAt, giveUp = now, false
 	}
 	msg := truncate(sendErr.Error(), 1000)
-	if err := s.Store.MarkMailFailed(rec, m.ID, msg, retryAt, giveUp); err != nil {
+	if err := s.Store.MarkMailFailed(rec, m.ID, m.ClaimToken, msg, retryAt, giveUp); err != nil {
 		log.ErrorContext(rec, "mail: failed and not marked", "err", err, "send_err", msg)
 		return
 	}

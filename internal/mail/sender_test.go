@@ -23,10 +23,12 @@ type memOutbox struct {
 	order []string
 	marks map[string]int // MarkMailSent calls per id
 	err   error          // returned by ClaimMail when set
+	sup   map[string]bool
+	claim int // claims made, for claim tokens
 }
 
 func newMemOutbox() *memOutbox {
-	return &memOutbox{mails: map[string]*gram.OutboxMail{}, marks: map[string]int{}}
+	return &memOutbox{mails: map[string]*gram.OutboxMail{}, marks: map[string]int{}, sup: map[string]bool{}}
 }
 
 func (s *memOutbox) EnqueueMail(_ context.Context, m gram.OutboxMail) error {
@@ -57,32 +59,59 @@ func (s *memOutbox) ClaimMail(_ context.Context, now time.Time, lease time.Durat
 		}
 		m.NextAttemptAt = now.Add(lease)
 		m.Attempts++
+		s.claim++
+		m.ClaimToken = fmt.Sprint(s.claim)
 		out = append(out, *m)
 	}
 	return out, nil
 }
 
-func (s *memOutbox) MarkMailSent(_ context.Context, id string, at time.Time) error {
+// held returns message id if claim is its latest claim; the caller holds mu.
+func (s *memOutbox) held(id, claim string) (*gram.OutboxMail, error) {
+	m, ok := s.mails[id]
+	switch {
+	case !ok:
+		return nil, gram.ErrNotFound
+	case m.ClaimToken != claim:
+		return nil, gram.ErrConflict
+	}
+	return m, nil
+}
+
+func (s *memOutbox) MarkMailSent(_ context.Context, id, claim string, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, ok := s.mails[id]
-	if !ok {
-		return gram.ErrNotFound
+	m, err := s.held(id, claim)
+	if err != nil {
+		return err
 	}
 	m.SentAt = at
 	s.marks[id]++
 	return nil
 }
 
-func (s *memOutbox) MarkMailFailed(_ context.Context, id, lastError string, retryAt time.Time, giveUp bool) error {
+func (s *memOutbox) MarkMailFailed(_ context.Context, id, claim, lastError string, retryAt time.Time, giveUp bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, ok := s.mails[id]
-	if !ok {
-		return gram.ErrNotFound
+	m, err := s.held(id, claim)
+	if err != nil {
+		return err
 	}
 	m.LastError, m.NextAttemptAt, m.Failed = lastError, retryAt, giveUp
 	return nil
+}
+
+func (s *memOutbox) SuppressMail(_ context.Context, email, _ string, _ time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sup[strings.ToLower(email)] = true
+	return nil
+}
+
+func (s *memOutbox) MailSuppressed(_ context.Context, email string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sup[strings.ToLower(email)], nil
 }
 
 func (s *memOutbox) get(id string) gram.OutboxMail {
@@ -408,5 +437,21 @@ func TestSender_NeverLogsBodies(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "gave up") || !strings.Contains(logs.String(), "mail: sent") {
 		t.Errorf("log lacks outcomes:\n%s", logs.String())
+	}
+}
+
+// TestSender_SkipsSuppressed: a message to an address that bounced for
+// good is given up unsent, with the failure "suppressed"; others go.
+func TestSender_SkipsSuppressed(t *testing.T) {
+	store, rec, clk := newMemOutbox(), &mail.Recorder{}, &clock{t: t0}
+	enqueue(t, store, t0, "gone", "ok")
+	store.SuppressMail(context.Background(), "GONE@example.com", gram.SuppressBounce, t0)
+	s := &mail.Sender{Store: store, Transport: rec, Log: quiet(), Now: clk.Now}
+	flush(t, s)
+	if got := store.get("gone"); !got.Failed || got.LastError != "suppressed" || !got.SentAt.IsZero() {
+		t.Errorf("suppressed message: %+v; want given up with the error suppressed", got)
+	}
+	if sent := rec.Sent(); len(sent) != 1 || sent[0].ID != "ok" || rec.Attempts() != 1 {
+		t.Errorf("sent %+v in %d attempts; want only ok, once", sent, rec.Attempts())
 	}
 }

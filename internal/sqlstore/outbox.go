@@ -2,20 +2,23 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
+	"strings"
 	"time"
 
 	"github.com/instamern/gram/internal/gram"
 )
 
-const outboxColumns = `id, recipient, subject, html, text, attempts, created_at, next_attempt_at, sent_at, failed, last_error`
+const outboxColumns = `id, recipient, subject, html, text, attempts, created_at, next_attempt_at, sent_at, failed, last_error, claim_token`
 
 // enqueueMail inserts m inside t; a nil m is nothing to do.
 func enqueueMail(ctx context.Context, t tx, m *gram.OutboxMail) error {
 	if m == nil {
 		return nil
 	}
-	_, err := t.exec(ctx, `INSERT INTO mail_outbox (`+outboxColumns+`) VALUES (`+placeholders(11)+`)`,
-		m.ID, m.To, m.Subject, m.HTML, m.Text, m.Attempts, ms(m.CreatedAt), ms(m.NextAttemptAt), ms(m.SentAt), m.Failed, m.LastError)
+	_, err := t.exec(ctx, `INSERT INTO mail_outbox (`+outboxColumns+`) VALUES (`+placeholders(12)+`)`,
+		m.ID, m.To, m.Subject, m.HTML, m.Text, m.Attempts, ms(m.CreatedAt), ms(m.NextAttemptAt), ms(m.SentAt), m.Failed, m.LastError, m.ClaimToken)
 	return err
 }
 
@@ -28,7 +31,7 @@ func scanOutbox(r scanner) (*gram.OutboxMail, error) {
 		m                     gram.OutboxMail
 		created, next, sentAt int64
 	)
-	err := r.Scan(&m.ID, &m.To, &m.Subject, &m.HTML, &m.Text, &m.Attempts, &created, &next, &sentAt, &m.Failed, &m.LastError)
+	err := r.Scan(&m.ID, &m.To, &m.Subject, &m.HTML, &m.Text, &m.Attempts, &created, &next, &sentAt, &m.Failed, &m.LastError, &m.ClaimToken)
 	if err != nil {
 		return nil, err
 	}
@@ -64,8 +67,9 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 		for i := range out {
 			out[i].Attempts++
 			out[i].NextAttemptAt = next
-			if _, err := t.exec(ctx, `UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`,
-				ms(next), out[i].ID); err != nil {
+			out[i].ClaimToken = rand.Text()
+			if _, err := t.exec(ctx, `UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?, claim_token = ? WHERE id = ?`,
+				ms(next), out[i].ClaimToken, out[i].ID); err != nil {
 				return err
 			}
 		}
@@ -74,11 +78,41 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 	return out, s.wrap("claim mail", err)
 }
 
-func (s *Store) MarkMailSent(ctx context.Context, id string, at time.Time) error {
-	return s.wrap("mark mail sent", mustAffect(s.exec(ctx, `UPDATE mail_outbox SET sent_at = ?, last_error = '' WHERE id = ?`, ms(at), id)))
+func (s *Store) MarkMailSent(ctx context.Context, id, claim string, at time.Time) error {
+	return s.wrap("mark mail sent", s.markMail(ctx, id, claim, `sent_at = ?, last_error = ''`, ms(at)))
 }
 
-func (s *Store) MarkMailFailed(ctx context.Context, id, lastError string, retryAt time.Time, giveUp bool) error {
-	return s.wrap("mark mail failed", mustAffect(s.exec(ctx,
-		`UPDATE mail_outbox SET last_error = ?, next_attempt_at = ?, failed = ? WHERE id = ?`, lastError, ms(retryAt), giveUp, id)))
+func (s *Store) MarkMailFailed(ctx context.Context, id, claim, lastError string, retryAt time.Time, giveUp bool) error {
+	return s.wrap("mark mail failed", s.markMail(ctx, id, claim, `last_error = ?, next_attempt_at = ?, failed = ?`,
+		lastError, ms(retryAt), giveUp))
+}
+
+// markMail sets the columns of message id if claim is its latest claim.
+// When no row matched, it tells an unknown id (ErrNotFound) from a claim
+// that another sender has superseded (ErrConflict).
+func (s *Store) markMail(ctx context.Context, id, claim, set string, args ...any) error {
+	return s.inTx(ctx, func(t tx) error {
+		err := mustAffect(t.exec(ctx, `UPDATE mail_outbox SET `+set+` WHERE id = ? AND claim_token = ?`,
+			append(args, id, claim)...))
+		if !errors.Is(err, gram.ErrNotFound) {
+			return err
+		}
+		var one int
+		if err := t.queryRow(ctx, `SELECT 1 FROM mail_outbox WHERE id = ?`, id).Scan(&one); err != nil {
+			return err
+		}
+		return gram.ErrConflict
+	})
+}
+
+func (s *Store) SuppressMail(ctx context.Context, email, reason string, at time.Time) error {
+	_, err := s.exec(ctx, `INSERT INTO mail_suppressions (email, reason, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (email) DO NOTHING`, strings.ToLower(email), reason, ms(at))
+	return s.wrap("suppress mail", err)
+}
+
+func (s *Store) MailSuppressed(ctx context.Context, email string) (bool, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM mail_suppressions WHERE email = ?`, strings.ToLower(email)).Scan(&n)
+	return n > 0, s.wrap("mail suppressed", err)
 }

@@ -15,6 +15,8 @@ var outboxTests = []test{
 	{"MarkMailSent/OK", testMarkSent},
 	{"MarkMailFailed/RetryAndGiveUp", testMarkFailed},
 	{"ClaimMail/ConcurrentClaimersDisjoint", testClaimConcurrent},
+	{"MarkMail/StaleClaimRefused", testMarkStaleClaim},
+	{"SuppressMail/OK", testSuppressMail},
 }
 
 func newMail(t *testing.T, s gram.Store, due time.Time) gram.OutboxMail {
@@ -48,6 +50,12 @@ func testClaimMail(t *testing.T, s gram.Store) {
 	got := claim(t, s, now, time.Minute, 10)
 	want := m
 	want.Attempts, want.NextAttemptAt = 1, now.Add(time.Minute)
+	if len(got) == 1 {
+		if got[0].ClaimToken == "" {
+			t.Errorf("ClaimMail gave no claim token")
+		}
+		want.ClaimToken = got[0].ClaimToken
+	}
 	if diff := cmp.Diff([]gram.OutboxMail{want}, got); diff != "" {
 		t.Errorf("ClaimMail (-want +got):\n%s", diff)
 	}
@@ -77,19 +85,22 @@ func testClaimOrder(t *testing.T, s gram.Store) {
 
 func testMarkSent(t *testing.T, s gram.Store) {
 	m := newMail(t, s, T0)
-	claim(t, s, T0, time.Second, 10)
-	noErr(t, "MarkMailSent", s.MarkMailSent(t.Context(), m.ID, At(time.Millisecond)))
+	c := claim(t, s, T0, time.Second, 10)[0]
+	noErr(t, "MarkMailSent", s.MarkMailSent(t.Context(), m.ID, c.ClaimToken, At(time.Millisecond)))
 	if got := claim(t, s, At(time.Hour), time.Second, 10); len(got) != 0 {
 		t.Errorf("claim after sent = %d messages; want 0", len(got))
 	}
-	wantErr(t, "MarkMailSent(unknown)", s.MarkMailSent(t.Context(), missingID(), T0), gram.ErrNotFound)
+	wantErr(t, "MarkMailSent(unknown)", s.MarkMailSent(t.Context(), missingID(), "x", T0), gram.ErrNotFound)
 }
 
 func testMarkFailed(t *testing.T, s gram.Store) {
 	m, g := newMail(t, s, T0), newMail(t, s, T0)
-	claim(t, s, T0, time.Second, 10)
-	noErr(t, "MarkMailFailed", s.MarkMailFailed(t.Context(), m.ID, "421 try later", At(time.Hour), false))
-	noErr(t, "MarkMailFailed(give up)", s.MarkMailFailed(t.Context(), g.ID, "550 no such user", At(time.Hour), true))
+	claims := map[string]string{}
+	for _, c := range claim(t, s, T0, time.Second, 10) {
+		claims[c.ID] = c.ClaimToken
+	}
+	noErr(t, "MarkMailFailed", s.MarkMailFailed(t.Context(), m.ID, claims[m.ID], "421 try later", At(time.Hour), false))
+	noErr(t, "MarkMailFailed(give up)", s.MarkMailFailed(t.Context(), g.ID, claims[g.ID], "550 no such user", At(time.Hour), true))
 	if got := claim(t, s, At(time.Hour-time.Millisecond), time.Second, 10); len(got) != 0 {
 		t.Errorf("claim before retryAt = %d messages; want 0", len(got))
 	}
@@ -100,7 +111,7 @@ func testMarkFailed(t *testing.T, s gram.Store) {
 	if got := claim(t, s, At(100*time.Hour), time.Second, 10); len(got) != 1 || got[0].ID != m.ID {
 		t.Errorf("the given-up message was claimed again: %v", mailIDs(got))
 	}
-	wantErr(t, "MarkMailFailed(unknown)", s.MarkMailFailed(t.Context(), missingID(), "x", T0, false), gram.ErrNotFound)
+	wantErr(t, "MarkMailFailed(unknown)", s.MarkMailFailed(t.Context(), missingID(), "x", "x", T0, false), gram.ErrNotFound)
 }
 
 // testClaimConcurrent: two senders claim in a loop; every message is
@@ -142,5 +153,50 @@ func testClaimConcurrent(t *testing.T, s gram.Store) {
 		if k != 1 {
 			t.Errorf("message %s claimed %d times", id, k)
 		}
+	}
+}
+
+// testMarkStaleClaim: a sender whose lease ran out, and whose message
+// another sender then claimed, can record nothing; the new holder can.
+func testMarkStaleClaim(t *testing.T, s gram.Store) {
+	m := newMail(t, s, T0)
+	first := claim(t, s, T0, time.Minute, 10)
+	second := claim(t, s, At(time.Minute), time.Minute, 10)
+	if len(first) != 1 || len(second) != 1 || first[0].ClaimToken == second[0].ClaimToken {
+		t.Fatalf("claims %+v then %+v; want the message twice, with different claim tokens", first, second)
+	}
+	stale, fresh := first[0].ClaimToken, second[0].ClaimToken
+	wantErr(t, "MarkMailSent(stale claim)", s.MarkMailSent(t.Context(), m.ID, stale, At(time.Minute)), gram.ErrConflict)
+	wantErr(t, "MarkMailFailed(stale claim)", s.MarkMailFailed(t.Context(), m.ID, stale, "late", At(time.Hour), true), gram.ErrConflict)
+	wantErr(t, "MarkMailSent(no claim)", s.MarkMailSent(t.Context(), m.ID, "", At(time.Minute)), gram.ErrConflict)
+	noErr(t, "MarkMailFailed(fresh claim)", s.MarkMailFailed(t.Context(), m.ID, fresh, "421", At(2*time.Minute), false))
+	got := claim(t, s, At(2*time.Minute), time.Minute, 10)
+	if len(got) != 1 || got[0].Failed || got[0].LastError != "421" {
+		t.Fatalf("after the fresh holder's retry: %+v; want the message due, not given up, with its error", got)
+	}
+	noErr(t, "MarkMailSent(latest claim)", s.MarkMailSent(t.Context(), m.ID, got[0].ClaimToken, At(2*time.Minute)))
+	wantErr(t, "MarkMailFailed(after sent, old claim)", s.MarkMailFailed(t.Context(), m.ID, fresh, "x", T0, false), gram.ErrConflict)
+	if got := claim(t, s, At(time.Hour), time.Minute, 10); len(got) != 0 {
+		t.Errorf("claim after sent = %d messages; want 0", len(got))
+	}
+}
+
+func testSuppressMail(t *testing.T, s gram.Store) {
+	suppressed := func(email string) bool {
+		t.Helper()
+		ok, err := s.MailSuppressed(t.Context(), email)
+		noErr(t, "MailSuppressed", err)
+		return ok
+	}
+	if suppressed("ada@example.com") {
+		t.Fatal("an unknown address is suppressed")
+	}
+	noErr(t, "SuppressMail", s.SuppressMail(t.Context(), "Ada@Example.com", gram.SuppressBounce, T0))
+	noErr(t, "SuppressMail(again)", s.SuppressMail(t.Context(), "ada@example.com", gram.SuppressComplaint, At(time.Hour)))
+	if !suppressed("ada@example.com") || !suppressed("ADA@example.com") {
+		t.Error("a suppressed address is not suppressed (case-insensitively)")
+	}
+	if suppressed("bob@example.com") {
+		t.Error("suppressing ada suppressed bob")
 	}
 }
