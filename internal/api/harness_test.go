@@ -3,10 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -18,9 +15,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +25,7 @@ import (
 
 	"github.com/instamern/gram/internal/api"
 	"github.com/instamern/gram/internal/blob"
+	"github.com/instamern/gram/internal/dbtest"
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/mail"
 	"github.com/instamern/gram/internal/media"
@@ -71,53 +67,10 @@ func eachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 	}
 }
 
-func openSQLite(t *testing.T) *sqlstore.Store {
-	t.Helper()
-	s, err := sqlstore.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "gram.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
+func openSQLite(t *testing.T) *sqlstore.Store { return dbtest.SQLite(t) }
 
-// openPostgres isolates a test in a schema of its own, created here and
-// dropped at cleanup (the approach of sqlstore's OpenTestPostgres).
-func openPostgres(t *testing.T) *sqlstore.Store {
-	t.Helper()
-	base := os.Getenv("GRAM_TEST_POSTGRES")
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("open postgres: %v", err)
-	}
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	schema := "gramapitest_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(t.Context(), `CREATE SCHEMA `+schema); err != nil {
-		_ = admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("GRAM_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := sqlstore.Open(t.Context(), u.String(), sqlstore.Options{MaxOpenConns: 8})
-	if err != nil {
-		t.Fatalf("open postgres store: %v", err)
-	}
-	// Cleanups run last-in first-out: close the store, then drop.
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		_ = admin.Close()
-	})
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
+// openPostgres isolates a test in a schema of its own.
+func openPostgres(t *testing.T) *sqlstore.Store { return dbtest.Postgres(t) }
 
 // clock is a settable fake clock for svc.Now.
 type clock struct {

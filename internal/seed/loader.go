@@ -1,10 +1,9 @@
-package main
+package seed
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/instamern/gram/internal/sqlstore"
@@ -16,10 +15,11 @@ import (
 type loader struct {
 	db      *sql.DB
 	dialect string
+	warn    func(string)
 }
 
-func newLoader(ctx context.Context, s *sqlstore.Store) (*loader, error) {
-	l := &loader{db: s.DB(), dialect: s.Dialect()}
+func newLoader(ctx context.Context, s *sqlstore.Store, warn func(string)) (*loader, error) {
+	l := &loader{db: s.DB(), dialect: s.Dialect(), warn: warn}
 	if l.dialect == "sqlite" {
 		// A seed is rebuilt, not recovered: trade durability for speed.
 		// The rows are consistent by construction, so skip the foreign-key
@@ -33,7 +33,7 @@ func newLoader(ctx context.Context, s *sqlstore.Store) (*loader, error) {
 	return l, nil
 }
 
-func (l *loader) load(ctx context.Context, src *source) (int64, error) {
+func (l *loader) load(ctx context.Context, src *Source) (int64, error) {
 	if l.dialect == "postgres" {
 		return l.copy(ctx, src)
 	}
@@ -41,7 +41,7 @@ func (l *loader) load(ctx context.Context, src *source) (int64, error) {
 }
 
 // copy streams the source through COPY FROM STDIN.
-func (l *loader) copy(ctx context.Context, src *source) (int64, error) {
+func (l *loader) copy(ctx context.Context, src *Source) (int64, error) {
 	conn, err := l.db.Conn(ctx)
 	if err != nil {
 		return 0, err
@@ -53,30 +53,30 @@ func (l *loader) copy(ctx context.Context, src *source) (int64, error) {
 		// As a superuser, skip the per-row foreign-key triggers: the rows
 		// are consistent by construction. Others just load more slowly.
 		if _, err := pc.Exec(ctx, `SET session_replication_role = replica`); err != nil {
-			fmt.Fprintln(os.Stderr, "gramseed: foreign-key checks stay on:", err)
+			l.warn("foreign-key checks stay on: " + err.Error())
 		}
 		defer pc.Exec(context.WithoutCancel(ctx), `RESET session_replication_role`)
 		var err error
-		n, err = pc.CopyFrom(ctx, pgx.Identifier{src.table}, src.cols, src)
+		n, err = pc.CopyFrom(ctx, pgx.Identifier{src.Table}, src.Cols, src)
 		return err
 	})
 	return n, err
 }
 
 // insert writes multi-row INSERTs, committing every txRows rows.
-func (l *loader) insert(ctx context.Context, src *source) (int64, error) {
+func (l *loader) insert(ctx context.Context, src *Source) (int64, error) {
 	const txRows = 200_000
-	perStmt := 32_000 / len(src.cols) // SQLite's variable limit is 32766
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(src.cols)), ", ") + ")"
-	head := "INSERT INTO " + src.table + " (" + strings.Join(src.cols, ", ") + ") VALUES "
+	perStmt := 32_000 / len(src.Cols) // SQLite's variable limit is 32766
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(src.Cols)), ", ") + ")"
+	head := "INSERT INTO " + src.Table + " (" + strings.Join(src.Cols, ", ") + ") VALUES "
 	var (
 		total int64
-		args  = make([]any, 0, perStmt*len(src.cols))
+		args  = make([]any, 0, perStmt*len(src.Cols))
 		tx    *sql.Tx
 		err   error
 	)
 	flush := func() error {
-		k := len(args) / len(src.cols)
+		k := len(args) / len(src.Cols)
 		if k == 0 {
 			return nil
 		}
