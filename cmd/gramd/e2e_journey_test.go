@@ -21,7 +21,7 @@ type account struct{ id, username, email, password, token string }
 
 func signup(t *testing.T, g *gramd, first, last, username string) account {
 	t.Helper()
-	a := account{username: username, email: username + "@example.com", password: "secret-" + username}
+	a := account{username: username, email: username + "@example.com", password: "lantern-orbit-42"}
 	r := g.call("POST", "/instamern/users/signup", "", map[string]string{"firstname": first, "lastname": last,
 		"username": username, "email": a.email, "password": a.password, "passwordConfirm": a.password}, 201)
 	wantMessage(t, r, "You've signed up successfully. Welcome to InstaMERN!")

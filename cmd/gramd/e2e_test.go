@@ -102,7 +102,7 @@ func restartJourney(t *testing.T, dir string) {
 func TestE2E_ShutdownDrainsInFlight(t *testing.T) {
 	g := startGramd(t, "")
 	tok := g.call("POST", "/instamern/users/signup", "", map[string]string{"firstname": "Carol", "lastname": "Danvers",
-		"username": "carol", "email": "carol@example.com", "password": "secret-carol", "passwordConfirm": "secret-carol"}, 201).Token
+		"username": "carol", "email": "carol@example.com", "password": "lantern-orbit-42", "passwordConfirm": "lantern-orbit-42"}, 201).Token
 
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)

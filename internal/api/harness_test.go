@@ -35,7 +35,7 @@ import (
 const (
 	testOrigin   = "https://instamern.netlify.app"
 	testSecret   = "test-secret-0123456789abcdef0123456789"
-	testPassword = "password123"
+	testPassword = "tulip-orbit-42"
 )
 
 // backend opens a fresh, empty store for one test.

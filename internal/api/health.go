@@ -29,10 +29,49 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleMedia streams a stored object (local disk, or S3 in proxy mode).
+// The media handler answers its errors (unknown key, bad range, store
+// down) in plain text; they reach the client as the JSON fail envelope.
 func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Media == nil {
+	if s.cfg.Media == nil || r.PathValue("key") == "" {
 		fail(w, http.StatusNotFound, "Unsupported URL: "+r.URL.RequestURI())
 		return
 	}
-	s.cfg.Media.ServeHTTP(w, r)
+	s.cfg.Media.ServeHTTP(&jsonFailWriter{ResponseWriter: w, r: r}, r)
 }
+
+// jsonFailWriter replaces an error reply (status >= 400) of the handler it
+// wraps with the JSON fail envelope, and drops the handler's own body.
+// Successful replies pass through untouched, streamed.
+type jsonFailWriter struct {
+	http.ResponseWriter
+	r      *http.Request
+	failed bool
+}
+
+func (f *jsonFailWriter) WriteHeader(code int) {
+	if code < http.StatusBadRequest || f.failed {
+		f.ResponseWriter.WriteHeader(code)
+		return
+	}
+	f.failed = true
+	f.Header().Del("Content-Length")
+	msg := http.StatusText(code) + "."
+	switch code {
+	case http.StatusNotFound:
+		msg = "Unsupported URL: " + f.r.URL.RequestURI()
+	case http.StatusServiceUnavailable:
+		msg = "The server is busy. Please try again later."
+	case http.StatusRequestedRangeNotSatisfiable:
+		msg = "The requested range is not satisfiable."
+	}
+	fail(f.ResponseWriter, code, msg)
+}
+
+func (f *jsonFailWriter) Write(b []byte) (int, error) {
+	if f.failed {
+		return len(b), nil // the handler's plain-text error body
+	}
+	return f.ResponseWriter.Write(b)
+}
+
+func (f *jsonFailWriter) Unwrap() http.ResponseWriter { return f.ResponseWriter }

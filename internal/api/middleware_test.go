@@ -246,9 +246,17 @@ func TestMedia(t *testing.T) {
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/jpeg" {
 		t.Errorf("HEAD media: %d %v", res.StatusCode, res.Header)
 	}
-	for _, p := range []string{"/media/users/nope.jpg", "/media/../etc/passwd"} {
-		if res, _ := h.request(t, "GET", p, "", nil, nil); res.StatusCode != 404 {
-			t.Errorf("GET %s: %d", p, res.StatusCode)
-		}
+	for _, p := range []string{"/media/", "/media", "/media/users/nope.jpg", "/media/../etc/passwd", "/media/users%2F..%2Fx.jpg", "/media/.hidden"} {
+		t.Run(p, func(t *testing.T) {
+			st, body := h.do(t, "GET", p, "", nil)
+			wantFail(t, st, body, 404, "")
+		})
 	}
+	t.Run("BadRange", func(t *testing.T) {
+		res, raw := h.request(t, "GET", strings.TrimPrefix(photo, h.srv.URL), "", nil, map[string]string{"Range": "bytes=999999999-"})
+		if res.StatusCode != http.StatusRequestedRangeNotSatisfiable || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") ||
+			!strings.Contains(string(raw), `"status":"fail"`) {
+			t.Fatalf("unsatisfiable range: %d %q %s", res.StatusCode, res.Header.Get("Content-Type"), raw)
+		}
+	})
 }

@@ -13,6 +13,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)
 	mux.HandleFunc("GET /media/{key...}", s.handleMedia)
+	// "/media/" arrives as "/media" (trimSlash); without this route the mux
+	// would redirect it back to "/media/", in a loop.
+	mux.HandleFunc("GET /media", s.handleMedia)
 
 	// Users (CONTRACT.md §5, U1-U19).
 	mux.Handle("GET /instamern/users", s.optionalUser(s.handleSuggestUsers))

@@ -802,6 +802,12 @@ func TestPasswordReset(t *testing.T) {
 			token := resetLink(t)
 			st, body := h.do(t, "PATCH", "/instamern/users/reset-password/"+token, "", map[string]any{"password": "short", "passwordConfirm": "short"})
 			wantFail(t, st, body, 400, "Password cannot be shorter than 8 characters.")
+			// The policy needs the account, known only inside the reset's
+			// transaction: a refusal there must leave the token usable.
+			st, body = h.do(t, "PATCH", "/instamern/users/reset-password/"+token, "", map[string]any{"password": "Alice-orbit-9", "passwordConfirm": "Alice-orbit-9"})
+			wantFail(t, st, body, 400, "Password cannot contain your username.")
+			st, body = h.do(t, "PATCH", "/instamern/users/reset-password/"+token, "", map[string]any{"password": "iloveyou", "passwordConfirm": "iloveyou"})
+			wantFail(t, st, body, 400, "This password is one of the most commonly used passwords. Please choose a less guessable one.")
 			st, body = h.do(t, "PATCH", "/instamern/users/reset-password/"+token, "", map[string]any{"password": newPass, "passwordConfirm": newPass})
 			wantSuccess(t, st, body, 200)
 			if body["message"] != "Your password has been updated successfully." {

@@ -43,7 +43,7 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 // would be refused at once.
 func (s *Service) ResetPassword(ctx context.Context, token, password, confirm string, c Client) (*User, *Session, error) {
 	var p problems
-	p.checkPassword(password, confirm)
+	p.checkPassword(password, confirm, "", "") // the account is known only inside the transaction
 	if err := p.err(); err != nil {
 		return nil, nil, err
 	}
@@ -52,6 +52,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 		return nil, nil, err
 	}
 	u, err := s.Store.ResetPassword(ctx, sha256Hex(token), s.now(), func(u *User) error {
+		if msg := passwordContentProblem(password, u.Username, u.Email); msg != "" {
+			return Errorf(EINVALID, "%s", msg) // rolls back: the token stays usable
+		}
 		u.PasswordHash, u.Active, u.UpdatedAt = hash, true, s.now()
 		return nil
 	})
@@ -83,7 +86,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, sessionID, curren
 		return nil, Errorf(ECONFLICT, "Your new password cannot be the same as your previous password.")
 	}
 	var p problems
-	p.checkPassword(password, confirm)
+	p.checkPassword(password, confirm, u.Username, u.Email)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

@@ -38,7 +38,10 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*User, 
 	case !ok:
 		p.add("Invalid email address.")
 	}
-	p.checkPassword(in.Password, in.PasswordConfirm)
+	if !ok {
+		email = "" // not an address: no local part to keep out of the password
+	}
+	p.checkPassword(in.Password, in.PasswordConfirm, u.Username, email)
 	if err := p.err(); err != nil {
 		return nil, nil, err
 	}

@@ -29,7 +29,7 @@ func TestMediaReferenced(t *testing.T) {
 	svc := gram.New(gram.Config{}, store, blob.NewMem("http://x"), media.New(media.Config{}), tpl,
 		gram.NewHasher(gram.Argon2Params{Memory: 64, Time: 1, Threads: 1}, 1), nil)
 	u, _, err := svc.Signup(ctx, gram.SignupInput{Firstname: "Al", Lastname: "Ice", Username: "alice",
-		Email: "a@example.com", Password: "password123", PasswordConfirm: "password123"}, gram.Client{})
+		Email: "a@example.com", Password: "tulip-orbit-42", PasswordConfirm: "tulip-orbit-42"}, gram.Client{})
 	if err != nil {
 		t.Fatal(err)
 	}

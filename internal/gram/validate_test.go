@@ -73,11 +73,11 @@ func TestProblems(t *testing.T) {
 		{"username ok", func(p *problems) { p.checkUsername("al_ice.1") }, ""},
 		{"username charset", func(p *problems) { p.checkUsername("al/ice") }, "@username may contain only letters, numbers, dots and underscores."},
 		{"username short", func(p *problems) { p.checkUsername("al") }, "@username cannot be shorter than 3 characters."},
-		{"password ok", func(p *problems) { p.checkPassword("long enough", "long enough") }, ""},
-		{"password short and unconfirmed", func(p *problems) { p.checkPassword("short", "") },
+		{"password ok", func(p *problems) { p.checkPassword("long enough", "long enough", "", "") }, ""},
+		{"password short and unconfirmed", func(p *problems) { p.checkPassword("short", "", "", "") },
 			"Password cannot be shorter than 8 characters. Please confirm your password."},
-		{"password mismatch", func(p *problems) { p.checkPassword("long enough", "long enougH") }, "Password doesn't match."},
-		{"password missing", func(p *problems) { p.checkPassword("", "") }, "Password is required. Please confirm your password."},
+		{"password mismatch", func(p *problems) { p.checkPassword("long enough", "long enougH", "", "") }, "Password doesn't match."},
+		{"password missing", func(p *problems) { p.checkPassword("", "", "", "") }, "Password is required. Please confirm your password."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,4 +95,52 @@ func TestProblems(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPasswordPolicy is the NIST SP 800-63B policy: 8 to 128 characters
+// (passphrases welcome, no composition rules), not containing the username
+// or the email's local part, not a common password.
+func TestPasswordPolicy(t *testing.T) {
+	const user, email = "alice", "wonder.land@example.com"
+	tests := []struct {
+		name, pw, want string
+	}{
+		{"ok", "tulip orbit lantern", ""},
+		{"exactly 8", "zq7-vk2p", ""},
+		{"7 is short", "zq7-vk2", "Password cannot be shorter than 8 characters."},
+		{"64-char passphrase", strings.Repeat("correct horse battery staple ", 3)[:64], ""},
+		{"128 is the maximum", strings.Repeat("xk9-", 32), ""},
+		{"129 is long", strings.Repeat("xk9-", 32) + "x", "Password cannot be longer than 128 characters."},
+		{"length counts characters", strings.Repeat("é", 8), ""},
+		{"only lowercase letters is fine", "quietlyorbiting", ""},
+		{"equals username", "alice", "Password cannot be shorter than 8 characters."},
+		{"contains username", "xx-alice-2024", "Password cannot contain your username."},
+		{"contains username any case", "MyAliCE!pass", "Password cannot contain your username."},
+		{"contains email local part", "Wonder.Land99", "Password cannot contain the name of your email address."},
+		{"contains email domain is fine", "example-orbit-42", ""},
+		{"common", "password123", "This password is one of the most commonly used passwords. Please choose a less guessable one."},
+		{"common any case", "QwertyUIOP", "This password is one of the most commonly used passwords. Please choose a less guessable one."},
+		{"common long", "1234567890", "This password is one of the most commonly used passwords. Please choose a less guessable one."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p problems
+			p.checkPassword(tt.pw, tt.pw, user, email)
+			got := ""
+			if err := p.err(); err != nil {
+				got = ErrorMessage(err)
+			}
+			if got != tt.want {
+				t.Fatalf("checkPassword(%q) = %q, want %q", tt.pw, got, tt.want)
+			}
+		})
+	}
+	t.Run("short names are not checked", func(t *testing.T) {
+		if msg := passwordContentProblem("xx-al-yy-zz", "al", "jo@example.com"); msg != "" {
+			t.Fatalf("a 2-character name refused the password: %q", msg)
+		}
+		if msg := passwordContentProblem("jo-orbit-42", "bob", "jo@example.com"); msg != "" {
+			t.Fatalf("a 2-character email local part refused the password: %q", msg)
+		}
+	})
 }
