@@ -45,7 +45,7 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("mail: %w", err)
 	}
-	svc := gram.New(gram.Config{ClientURL: cfg.ClientURL, SessionTTL: cfg.JWTExpiresIn}, store, blobs,
+	svc := gram.New(gram.Config{ClientURL: cfg.ClientURL, PublicURL: cfg.PublicURL, SessionTTL: cfg.JWTExpiresIn}, store, blobs,
 		media.New(media.Config{}), templates, gram.NewHasher(gram.OWASPArgon2, 0), log)
 	limiter, closeLimiter, err := openLimiter(ctx, cfg.RedisURL)
 	if err != nil {

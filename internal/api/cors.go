@@ -15,12 +15,14 @@ func (s *Server) originAllowed(origin string) bool {
 // echoed with credentials allowed (a wildcard would make the browser drop
 // the current-user response), preflights get 204. Requests without an
 // Origin (curl, servers) pass; a disallowed origin gets a JSON 403.
-// Media is public and loads cross-origin without CORS checks.
+// Media is public and loads cross-origin without CORS checks. A browser's
+// same-origin request (the email confirmation page posting its form; it
+// sends "Origin: null" under our no-referrer policy) is not cross-origin.
 func (s *Server) cors(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
 		w.Header().Add("Vary", "Origin")
-		if origin == "" || strings.HasPrefix(r.URL.Path, "/media/") {
+		if origin == "" || strings.HasPrefix(r.URL.Path, "/media/") || r.Header.Get("Sec-Fetch-Site") == "same-origin" {
 			h.ServeHTTP(w, r)
 			return
 		}

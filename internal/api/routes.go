@@ -34,6 +34,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /instamern/users/logout", s.handleLogout)
 	mux.Handle("PATCH /instamern/users/update", s.rateLimit("write", write, s.requireUser(s.handleUpdateProfile)))
 	mux.Handle("PATCH /instamern/users/change-email", s.rateLimit("auth", auth, s.requireUser(s.handleChangeEmail)))
+	mux.Handle("GET /instamern/users/confirm-email/{token}", s.rateLimit("auth", auth, http.HandlerFunc(s.handleConfirmEmailPage)))
+	mux.Handle("POST /instamern/users/confirm-email/{token}", s.rateLimit("auth", auth, http.HandlerFunc(s.handleConfirmEmail)))
 	mux.Handle("PATCH /instamern/users/change-password", s.rateLimit("auth", auth, s.requireUser(s.handleChangePassword)))
 	mux.Handle("DELETE /instamern/users/deactivate", s.rateLimit("auth", auth, s.requireUser(s.handleDeactivate)))
 	mux.Handle("DELETE /instamern/users/delete", s.rateLimit("auth", auth, s.requireUser(s.handleDeleteAccount)))

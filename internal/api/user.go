@@ -220,7 +220,10 @@ func (s *Server) handleChangeEmail(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.answerWithToken(w, r, http.StatusOK, "Your email address has been changed successfully.", u, currentSession(r.Context()))
+	// The address changes only once the link mailed to it is followed;
+	// the shape (status, message, token, data.user) stays the contract's.
+	s.answerWithToken(w, r, http.StatusOK, "We've sent a confirmation link to your new email address. "+
+		"Your email address changes once you follow it.", u, currentSession(r.Context()))
 }
 
 func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {

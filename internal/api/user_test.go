@@ -550,54 +550,6 @@ func TestUpdateProfile(t *testing.T) {
 	})
 }
 
-// U16 and B27: change email.
-func TestChangeEmail(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
-		h := newHarness(t, b)
-		alice := h.signup(t, "alice")
-		h.signup(t, "bob")
-		const path = "/instamern/users/change-email"
-
-		cases := []struct {
-			name   string
-			body   map[string]any
-			status int
-			msg    string
-		}{
-			{"NoPassword", map[string]any{"email": "new@example.com"}, 400, "Please confirm your current password."},
-			{"WrongPassword", map[string]any{"currentPassword": "wrongpass1", "email": "new@example.com"}, 401, "Your current password doesn't match."},
-			{"NoEmail", map[string]any{"currentPassword": testPassword}, 400, "Please set your new email address."},
-			{"Invalid", map[string]any{"currentPassword": testPassword, "email": "nope"}, 400, "Please type a valid email address."},
-			{"Same", map[string]any{"currentPassword": testPassword, "email": " ALICE@example.com "}, 400, "That email address is already the same as the existing one."},
-			{"TakenOtherCase", map[string]any{"currentPassword": testPassword, "email": "Bob@Example.COM"}, 409, "This user already exists."},
-		}
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) {
-				st, body := h.do(t, "PATCH", path, alice.Token, tc.body)
-				wantFail(t, st, body, tc.status, tc.msg)
-			})
-		}
-
-		t.Run("OK", func(t *testing.T) {
-			st, body := h.do(t, "PATCH", path, alice.Token, map[string]any{"currentPassword": testPassword, "email": "  New@Example.COM "})
-			wantSuccess(t, st, body, 200)
-			if body["message"] != "Your email address has been changed successfully." || body["token"] == "" {
-				t.Errorf("body %v", body)
-			}
-			if e := obj(t, body, "data", "user")["email"]; e != "new@example.com" {
-				t.Errorf("email %v, want normalised", e)
-			}
-			// The client ignores the new token: the old one must keep working.
-			st, me := h.do(t, "GET", "/instamern/users/authorization/current-user", alice.Token, nil)
-			wantSuccess(t, st, me, 200)
-			// Case-insensitively unique from now on.
-			st, fail := h.do(t, "POST", "/instamern/users/signup", "", map[string]any{"firstname": "Eve", "lastname": "Evans",
-				"username": "eve", "email": "NEW@example.com", "password": testPassword, "passwordConfirm": testPassword})
-			wantFail(t, st, fail, 409, "This user already exists.")
-		})
-	})
-}
-
 // U17 and B11: change password keeps the caller's session, ends the others.
 func TestChangePassword(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {

@@ -105,34 +105,6 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, sessionID, curren
 	return u, nil
 }
 
-// ChangeEmail sets a new address after checking the password, and tells
-// the old address. The caller's session stays valid.
-func (s *Service) ChangeEmail(ctx context.Context, u *User, current, email string) (*User, error) {
-	if current == "" {
-		return nil, Errorf(EINVALID, "Please confirm your current password.")
-	}
-	if err := s.checkPassword(ctx, u, current, Errorf(EUNAUTHORIZED, "Your current password doesn't match.")); err != nil {
-		return nil, err
-	}
-	if email == "" {
-		return nil, Errorf(EINVALID, "Please set your new email address.")
-	}
-	email, ok := NormalizeEmail(email)
-	if !ok {
-		return nil, Errorf(EINVALID, "Please type a valid email address.")
-	}
-	if email == u.Email {
-		return nil, Errorf(EINVALID, "That email address is already the same as the existing one.")
-	}
-	old := u.Email
-	u, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.Email, u.UpdatedAt = email, s.now(); return nil })
-	if err != nil {
-		return nil, storeErr(err, "User not found.")
-	}
-	s.notice(ctx, MailEmailChanged, old, u, MailData{NewEmail: email, Link: s.cfg.ClientURL + "/"})
-	return u, nil
-}
-
 // ProfileUpdate is the allowlist of fields a user may edit on their
 // profile; nil means unchanged.
 type ProfileUpdate struct {

@@ -46,6 +46,9 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*User, 
 		return nil, nil, err
 	}
 	u.Email = email
+	if err := s.checkDeliverable(ctx, email); err != nil {
+		return nil, nil, err
+	}
 	hash, err := s.Hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return nil, nil, err

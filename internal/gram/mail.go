@@ -29,7 +29,8 @@ const (
 	MailPasswordReset   = "password_reset"   // forgot-password link
 	MailPasswordChanged = "password_changed" // notice after change or reset
 	MailEmailConfirm    = "email_confirm"    // to the new address, with a link
-	MailEmailChanged    = "email_changed"    // notice to the old address
+	MailEmailChanging   = "email_changing"   // notice to the old address when a change is asked for
+	MailEmailChanged    = "email_changed"    // notice to the old address once the change is confirmed
 )
 
 // MailData is what the templates may use.

@@ -10,8 +10,10 @@ import (
 // Config holds the service's tunables. Zero values mean the defaults.
 type Config struct {
 	ClientURL  string        // base of links in emails; default https://instamern.netlify.app
+	PublicURL  string        // base of this API, for links to it in emails; default http://localhost:8080
 	SessionTTL time.Duration // lifetime of a login; default 90 days
 	ResetTTL   time.Duration // lifetime of a reset link; default 10 minutes
+	ConfirmTTL time.Duration // lifetime of an email-change confirmation link; default 24 hours
 	ListCap    int           // cap of legacy arrays (likes, followers, posts); default 1000
 	FeedLimit  int           // default page size of the feed; default 15
 	MaxLimit   int           // largest page a client may ask for; default 100
@@ -23,6 +25,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SessionTTL <= 0 {
 		c.SessionTTL = 90 * 24 * time.Hour
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://localhost:8080"
+	}
+	if c.ConfirmTTL <= 0 {
+		c.ConfirmTTL = 24 * time.Hour
 	}
 	if c.ResetTTL <= 0 {
 		c.ResetTTL = 10 * time.Minute
@@ -47,8 +55,11 @@ type Service struct {
 	Images ImageProcessor
 	Mail   MailRenderer
 	Hasher *Hasher
-	Log    *slog.Logger
-	Now    func() time.Time
+	// Domains, when set, checks that the domain of a new address (signup,
+	// change of email) can receive mail.
+	Domains DomainChecker
+	Log     *slog.Logger
+	Now     func() time.Time
 	// MailQueued, when set, is called after mail is put in the outbox, so
 	// a sender can deliver it now rather than at its next poll.
 	MailQueued func()

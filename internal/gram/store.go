@@ -18,6 +18,7 @@ type Store interface {
 	Stories
 	Notifications
 	PasswordResets
+	EmailChanges
 	OutboxStore
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error
@@ -168,4 +169,31 @@ type PasswordResets interface {
 	// transaction (so a token works once). Returns ErrNotFound if there is
 	// no such unexpired reset; fn's error is returned as is.
 	ResetPassword(ctx context.Context, tokenHash string, now time.Time, fn func(*User) error) (*User, error)
+}
+
+// EmailChange is a pending change of an account's address: it takes
+// effect when the link mailed to NewEmail is followed. Only the SHA-256
+// of the token is stored.
+type EmailChange struct {
+	UserID    string
+	NewEmail  string // lowercased
+	TokenHash string
+	ExpiresAt time.Time
+}
+
+// EmailChanges persists pending email changes.
+type EmailChanges interface {
+	// SetEmailChange stores c, replacing the user's previous pending
+	// change, and queues mails (nil ones are skipped) in the mail outbox,
+	// in one transaction. Returns ErrNotFound if the user does not exist.
+	SetEmailChange(ctx context.Context, c EmailChange, mails ...*OutboxMail) error
+	// ConfirmEmailChange finds the change with tokenHash that expires after
+	// now, calls apply on its user (apply sets the address and returns the
+	// mail to queue, or nil), saves the user, deletes the change and queues
+	// the mail, in one transaction (so a token works once). Returns
+	// ErrNotFound if there is no such unexpired change, and ErrConflict if
+	// another account has the new address by now (the change stays
+	// pending); apply's error is returned as is.
+	ConfirmEmailChange(ctx context.Context, tokenHash string, now time.Time,
+		apply func(u *User, newEmail string) (*OutboxMail, error)) (*User, error)
 }

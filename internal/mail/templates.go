@@ -41,6 +41,7 @@ var kinds = map[string]bool{
 	gram.MailPasswordReset:   true,
 	gram.MailPasswordChanged: false,
 	gram.MailEmailConfirm:    true,
+	gram.MailEmailChanging:   false,
 	gram.MailEmailChanged:    false,
 }
 

@@ -35,8 +35,10 @@ func TestTemplates_Render(t *testing.T) {
 			[]string{"Hello, ada 👋", "@ada", "was just changed", "https://instamern.netlify.app/"}},
 		{gram.MailEmailConfirm, gram.MailData{Firstname: "Ada", Username: "ada", Link: "https://instamern.netlify.app/confirm-email/tok"},
 			"Confirm your new email address", []string{"ada@example.com", "https://instamern.netlify.app/confirm-email/tok", "Confirm your email address"}},
+		{gram.MailEmailChanging, gram.MailData{Firstname: "Ada", Username: "ada", NewEmail: "new@example.com"},
+			"Your email address is being changed", []string{"ada@example.com", "new@example.com", "@ada", "once it is confirmed"}},
 		{gram.MailEmailChanged, gram.MailData{Firstname: "Ada", Username: "ada", NewEmail: "new@example.com"},
-			"Your email address is being changed", []string{"ada@example.com", "new@example.com", "@ada"}},
+			"Your email address was changed", []string{"ada@example.com", "new@example.com", "@ada", "has been changed"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind, func(t *testing.T) {
