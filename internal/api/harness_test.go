@@ -41,7 +41,7 @@ const (
 // backend opens a fresh, empty store for one test.
 type backend struct {
 	name string
-	open func(t *testing.T) *sqlstore.Store
+	open func(tb testing.TB) *sqlstore.Store
 }
 
 // backends lists the stores the scenarios run on: SQLite always, and
@@ -67,10 +67,10 @@ func eachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 	}
 }
 
-func openSQLite(t *testing.T) *sqlstore.Store { return dbtest.SQLite(t) }
+func openSQLite(tb testing.TB) *sqlstore.Store { return dbtest.SQLite(tb) }
 
 // openPostgres isolates a test in a schema of its own.
-func openPostgres(t *testing.T) *sqlstore.Store { return dbtest.Postgres(t) }
+func openPostgres(tb testing.TB) *sqlstore.Store { return dbtest.Postgres(tb) }
 
 // clock is a settable fake clock for svc.Now.
 type clock struct {
@@ -113,7 +113,7 @@ func withMedia(h http.Handler) option { return func(c *api.Config) { c.Media = h
 
 // newHarness builds store, blobs, image pipeline, templates and service
 // around a fake clock, and serves the API on an httptest server.
-func newHarness(t *testing.T, b backend, opts ...option) *harness {
+func newHarness(t testing.TB, b backend, opts ...option) *harness {
 	t.Helper()
 	store := b.open(t)
 	blobs := blob.NewMem("")

@@ -33,6 +33,20 @@ func newLoader(ctx context.Context, s *sqlstore.Store, warn func(string)) (*load
 	return l, nil
 }
 
+// restore undoes newLoader's SQLite settings, back to sqlstore's (its
+// DSN's synchronous and foreign_keys, SQLite's default cache).
+func (l *loader) restore(ctx context.Context) error {
+	if l.dialect != "sqlite" {
+		return nil
+	}
+	for _, p := range []string{`PRAGMA synchronous = NORMAL`, `PRAGMA foreign_keys = ON`, `PRAGMA cache_size = -2000`} {
+		if _, err := l.db.ExecContext(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (l *loader) load(ctx context.Context, src *Source) (int64, error) {
 	if l.dialect == "postgres" {
 		return l.copy(ctx, src)

@@ -59,8 +59,8 @@ type Table struct {
 
 // Load generates the dataset and writes it into s (which should be
 // empty), then refreshes the planner's statistics. On SQLite it turns off
-// durability and foreign-key checks on s's writer connection for speed:
-// close s afterwards and open the database again to serve it.
+// durability and foreign-key checks on s's writer connection while it
+// loads, and turns them back on at the end.
 func Load(ctx context.Context, s *sqlstore.Store, c Config, o Options) ([]Table, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -79,6 +79,7 @@ func Load(ctx context.Context, s *sqlstore.Store, c Config, o Options) ([]Table,
 	if err != nil {
 		return nil, err
 	}
+	defer func() { _ = l.restore(context.WithoutCancel(ctx)) }()
 	var out []Table
 	for _, src := range newDataset(c).sources() {
 		if o.Started != nil {
