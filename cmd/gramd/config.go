@@ -34,7 +34,9 @@ type Config struct {
 	MailFrom     string        // MAIL_FROM
 	SESEndpoint  string        // SES_ENDPOINT
 	RedisURL     string        // REDIS_URL
-	TrustProxy   bool          // TRUST_PROXY
+	TLSCertFile  string        // TLS_CERT_FILE: with TLS_KEY_FILE, serve HTTPS
+	TLSKeyFile   string        // TLS_KEY_FILE
+	Limits       LimitsEnv
 	S3           S3Env
 }
 
@@ -81,8 +83,12 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	errs = append(errs, wrapVar("JWT_EXPIRES_IN", err))
 	c.DBMaxConns, err = strconv.Atoi(env("DB_MAX_CONNS", "0"))
 	errs = append(errs, wrapVar("DB_MAX_CONNS", err))
-	c.TrustProxy, err = strconv.ParseBool(env("TRUST_PROXY", "false"))
-	errs = append(errs, wrapVar("TRUST_PROXY", err))
+	c.Limits, err = loadLimits(env)
+	errs = append(errs, err)
+	c.TLSCertFile, c.TLSKeyFile = env("TLS_CERT_FILE", ""), env("TLS_KEY_FILE", "")
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		errs = append(errs, errors.New("TLS_CERT_FILE and TLS_KEY_FILE go together: set both or neither"))
+	}
 	c.S3, err = loadS3(env)
 	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/netip"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/instamern/gram/internal/api"
 )
 
 const prodSecret = "0123456789abcdef0123456789abcdef-prod"
@@ -30,7 +33,10 @@ func TestLoadConfig(t *testing.T) {
 				CORSOrigins: []string{"https://instamern.netlify.app", "http://localhost:3000"},
 				JWTSecrets:  []string{devSecret}, JWTExpiresIn: 90 * 24 * time.Hour,
 				MediaURL: "data/media", MailURL: "log:data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
-				S3: S3Env{Delivery: "public", PresignTTL: time.Hour}}
+				S3: S3Env{Delivery: "public", PresignTTL: time.Hour},
+				Limits: LimitsEnv{Auth: api.RateRule{Limit: 20, Window: 15 * time.Minute}, Write: api.RateRule{Limit: 300, Window: time.Minute},
+					Read: api.RateRule{Limit: 1200, Window: time.Minute}, LoginFails: api.RateRule{Limit: 10, Window: 15 * time.Minute},
+					ForwardedHeader: "X-Forwarded-For"}}
 			if !reflect.DeepEqual(c, want) {
 				t.Errorf("config = %+v\nwant     %+v", c, want)
 			}
@@ -90,6 +96,38 @@ func TestLoadConfig(t *testing.T) {
 		{name: "ProductionShortSecret", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": "short"}, wantErr: "JWT_SECRET"},
 		{name: "UnknownEnv", env: map[string]string{"APP_ENV": "staging"}, wantErr: "APP_ENV"},
 		{name: "BadNumbers", env: map[string]string{"DB_MAX_CONNS": "many", "TRUST_PROXY": "maybe"}, wantErr: "DB_MAX_CONNS"},
+		{name: "RateLimits", env: map[string]string{"RATE_LIMIT_AUTH": "5/1h", "RATE_LIMIT_WRITE": "off", "RATE_LIMIT_READ": "0",
+			"RATE_LIMIT_LOGIN_FAILURES": " 3 / 2d"}, check: func(t *testing.T, c Config) {
+			want := LimitsEnv{Auth: api.RateRule{Limit: 5, Window: time.Hour}, LoginFails: api.RateRule{Limit: 3, Window: 48 * time.Hour},
+				ForwardedHeader: "X-Forwarded-For"}
+			if !reflect.DeepEqual(c.Limits, want) {
+				t.Errorf("Limits = %+v, want %+v", c.Limits, want)
+			}
+		}},
+		{name: "RateLimitNoWindow", env: map[string]string{"RATE_LIMIT_AUTH": "20"}, wantErr: "RATE_LIMIT_AUTH"},
+		{name: "RateLimitNegative", env: map[string]string{"RATE_LIMIT_READ": "-1/1m"}, wantErr: "RATE_LIMIT_READ"},
+		{name: "RateLimitBadWindow", env: map[string]string{"RATE_LIMIT_WRITE": "10/soon"}, wantErr: "RATE_LIMIT_WRITE"},
+		{name: "TrustedProxies", env: map[string]string{"TRUSTED_PROXIES": "10.1.2.3, 192.168.0.0/16,2001:db8::/32", "FORWARDED_HEADER": "forwarded"},
+			check: func(t *testing.T, c Config) {
+				want := []netip.Prefix{netip.MustParsePrefix("10.1.2.3/32"), netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("2001:db8::/32")}
+				if !slices.Equal(c.Limits.TrustedProxies, want) || c.Limits.ForwardedHeader != "Forwarded" {
+					t.Errorf("TrustedProxies %v, header %q", c.Limits.TrustedProxies, c.Limits.ForwardedHeader)
+				}
+			}},
+		{name: "TrustProxyMeansPrivate", env: map[string]string{"TRUST_PROXY": "true", "TRUSTED_PROXIES": "203.0.113.7"}, check: func(t *testing.T, c Config) {
+			want := append(slices.Clone(api.PrivateNetworks), netip.MustParsePrefix("203.0.113.7/32"))
+			if !slices.Equal(c.Limits.TrustedProxies, want) {
+				t.Errorf("TrustedProxies %v, want %v", c.Limits.TrustedProxies, want)
+			}
+		}},
+		{name: "TrustedProxiesBad", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, wantErr: "TRUSTED_PROXIES"},
+		{name: "ForwardedHeaderBad", env: map[string]string{"FORWARDED_HEADER": "X-Real-IP"}, wantErr: "FORWARDED_HEADER"},
+		{name: "TLSPair", env: map[string]string{"TLS_CERT_FILE": "/c.pem", "TLS_KEY_FILE": "/k.pem"}, check: func(t *testing.T, c Config) {
+			if c.TLSCertFile != "/c.pem" || c.TLSKeyFile != "/k.pem" {
+				t.Errorf("TLS %q %q", c.TLSCertFile, c.TLSKeyFile)
+			}
+		}},
+		{name: "TLSCertWithoutKey", env: map[string]string{"TLS_CERT_FILE": "/c.pem"}, wantErr: "TLS_KEY_FILE"},
 		{name: "BlankIsDefault", env: map[string]string{"PORT": "  ", "APP_ENV": " "}, check: func(t *testing.T, c Config) {
 			if c.Port != "8080" || c.Env != "development" {
 				t.Errorf("Port %q, Env %q; blank values must mean the default", c.Port, c.Env)

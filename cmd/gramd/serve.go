@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -53,15 +54,15 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 	}
 	defer closeLimiter()
 	handler := api.NewServer(svc, api.Config{
-		Production: cfg.Production(), CORSOrigins: cfg.CORSOrigins, JWTSecrets: cfg.JWTSecrets, TokenTTL: cfg.JWTExpiresIn,
-		AuthLimit: api.RateRule{Limit: 20, Window: 15 * time.Minute}, WriteLimit: api.RateRule{Limit: 300, Window: time.Minute},
-		TrustProxy: cfg.TrustProxy, Media: blob.Handler(blobs),
+		Production: cfg.Production(), TLS: cfg.TLSCertFile != "", CORSOrigins: cfg.CORSOrigins, JWTSecrets: cfg.JWTSecrets, TokenTTL: cfg.JWTExpiresIn,
+		AuthLimit: cfg.Limits.Auth, WriteLimit: cfg.Limits.Write, ReadLimit: cfg.Limits.Read, LoginFails: cfg.Limits.LoginFails,
+		TrustedProxies: cfg.Limits.TrustedProxies, ForwardedHeader: cfg.Limits.ForwardedHeader, Media: blob.Handler(blobs),
 	}, limiter, log)
 	sender := &mail.Sender{Store: store, Transport: transport, Log: log}
 	svc.MailQueued = sender.Wake
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := runBackground(bg, svc, sender, blobs, log)
-	err = listenAndServe(ctx, cfg.Addr, handler, log)
+	err = listenAndServe(ctx, cfg, handler, log)
 	stopBG()
 	<-done
 	return err
@@ -124,18 +125,36 @@ func sweepMedia(ctx context.Context, svc *gram.Service, blobs gram.BlobStore, lo
 }
 
 // listenAndServe serves until ctx ends, then shuts down gracefully,
-// giving in-flight requests up to 20 seconds.
-func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
-	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+// giving in-flight requests up to 20 seconds. With TLS_CERT_FILE and
+// TLS_KEY_FILE it serves HTTPS (TLS 1.2 or newer, HTTP/2) itself.
+func listenAndServe(ctx context.Context, cfg Config, h http.Handler, log *slog.Logger) error {
+	srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	ln, err := net.Listen("tcp", addr)
+	tlsOn := cfg.TLSCertFile != ""
+	if tlsOn {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
+		if err != nil {
+			return fmt.Errorf("TLS_CERT_FILE/TLS_KEY_FILE: %w", err)
+		}
+		// Go's defaults are the modern ones (AEAD cipher suites with
+		// forward secrecy, X25519); only the floor is raised. ServeTLS adds
+		// HTTP/2 to the offered protocols.
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String())
+	log.Info("listening", "addr", ln.Addr().String(), "tls", tlsOn)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if tlsOn {
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err

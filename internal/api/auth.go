@@ -101,7 +101,7 @@ func (s *Server) issue(w http.ResponseWriter, ss *gram.Session) (string, error) 
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: cookieName, Value: tok, Path: "/", Expires: ss.ExpiresAt,
-		HttpOnly: true, Secure: s.cfg.Production, SameSite: s.cookieSameSite(),
+		HttpOnly: true, Secure: s.cfg.Production || s.cfg.TLS, SameSite: s.cookieSameSite(),
 	})
 	return tok, nil
 }
@@ -111,7 +111,7 @@ func (s *Server) issue(w http.ResponseWriter, ss *gram.Session) (string, error) 
 func (s *Server) clearCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{
 		Name: cookieName, Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
-		HttpOnly: true, Secure: s.cfg.Production, SameSite: s.cookieSameSite(),
+		HttpOnly: true, Secure: s.cfg.Production || s.cfg.TLS, SameSite: s.cookieSameSite(),
 	})
 }
 

@@ -130,7 +130,7 @@ func (s *Server) securityHeaders(h http.Handler) http.Handler {
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("X-Permitted-Cross-Domain-Policies", "none")
 		hd.Set("X-XSS-Protection", "0")
-		if s.cfg.Production {
+		if s.cfg.Production || s.cfg.TLS {
 			hd.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		h.ServeHTTP(w, r)

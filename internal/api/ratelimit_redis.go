@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -40,7 +41,7 @@ func (l *RedisLimiter) Close() error { return l.client.Close() }
 func (l *RedisLimiter) Allow(ctx context.Context, key string, rule RateRule) (bool, int, time.Time, error) {
 	now := time.Now()
 	start := now.Truncate(rule.Window)
-	k := fmt.Sprintf("%srl:%s:%d", l.prefix, key, start.UnixMilli())
+	k := l.windowKey(key, start)
 	pipe := l.client.TxPipeline()
 	incr := pipe.Incr(ctx, k)
 	pipe.PExpire(ctx, k, rule.Window+time.Second)
@@ -49,4 +50,22 @@ func (l *RedisLimiter) Allow(ctx context.Context, key string, rule RateRule) (bo
 	}
 	n := int(incr.Val())
 	return n <= rule.Limit, max(rule.Limit-n, 0), start.Add(rule.Window), nil
+}
+
+// Peek implements Limiter: the count of the current window's key.
+func (l *RedisLimiter) Peek(ctx context.Context, key string, rule RateRule) (int, time.Time, error) {
+	start := time.Now().Truncate(rule.Window)
+	n, err := l.client.Get(ctx, l.windowKey(key, start)).Int()
+	if errors.Is(err, redis.Nil) {
+		return 0, time.Time{}, nil
+	}
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("redis limiter: %w", err)
+	}
+	return n, start.Add(rule.Window), nil
+}
+
+// windowKey names the counter of key's window starting at start.
+func (l *RedisLimiter) windowKey(key string, start time.Time) string {
+	return fmt.Sprintf("%srl:%s:%d", l.prefix, key, start.UnixMilli())
 }

@@ -22,8 +22,29 @@ func limiterSpec(t *testing.T, l Limiter) {
 			t.Fatalf("reset in %v, want within the window", d)
 		}
 	}
+	if n, reset, err := l.Peek(ctx, key, rule); err != nil || n != 3 || time.Until(reset) <= 0 {
+		t.Fatalf("Peek after 3: count %d reset %v err %v; want 3 and a reset ahead", n, reset, err)
+	}
+	if n, _, _ := l.Peek(ctx, key, rule); n != 3 {
+		t.Fatalf("Peek counted: %d", n)
+	}
 	if ok, remaining, _, err := l.Allow(ctx, key, rule); err != nil || ok || remaining != 0 {
 		t.Fatalf("4th request: allowed %v remaining %d err %v; want refused", ok, remaining, err)
+	}
+	if n, _, err := l.Peek(ctx, key+":never", rule); err != nil || n != 0 {
+		t.Fatalf("Peek of an unused key: %d %v", n, err)
+	}
+	// A window ends: a short rule's count starts again.
+	short := RateRule{Limit: 1, Window: 200 * time.Millisecond}
+	if ok, _, _, _ := l.Allow(ctx, key+":short", short); !ok {
+		t.Fatal("first request of a short window refused")
+	}
+	time.Sleep(450 * time.Millisecond)
+	if n, _, _ := l.Peek(ctx, key+":short", short); n != 0 {
+		t.Fatalf("Peek after the window: %d, want 0", n)
+	}
+	if ok, _, _, _ := l.Allow(ctx, key+":short", short); !ok {
+		t.Fatal("the window did not end")
 	}
 	if ok, _, _, _ := l.Allow(ctx, key+":other", rule); !ok {
 		t.Fatal("another key shares the first key's count")

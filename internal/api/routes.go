@@ -5,9 +5,10 @@ import "net/http"
 // routes registers every endpoint. Paths have no trailing slash: the
 // middleware strips it. Literal segments are registered next to the
 // {id} patterns and win by specificity, so "/posts/upload" never reaches
-// the post-detail handler.
+// the post-detail handler. Every API route is in one rate-limit class
+// (auth, write or read); health checks and media are in none.
 func (s *Server) routes(mux *http.ServeMux) {
-	auth, write := s.cfg.AuthLimit, s.cfg.WriteLimit
+	auth, write, read := s.limitBy(classAuth), s.limitBy(classWrite), s.limitBy(classRead)
 
 	mux.HandleFunc("GET /{$}", s.handleWelcome)
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
@@ -18,38 +19,38 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /media", s.handleMedia)
 
 	// Users (CONTRACT.md §5, U1-U19).
-	mux.Handle("GET /instamern/users", s.optionalUser(s.handleSuggestUsers))
-	mux.HandleFunc("GET /instamern/users/id/{id}", s.handleUserByID)
-	mux.HandleFunc("GET /instamern/users/username/{username}", s.handleUserByUsername)
-	mux.HandleFunc("GET /instamern/users/search/{username}", s.handleSearchUsers)
-	mux.Handle("POST /instamern/users/signup", s.rateLimit("auth", auth, http.HandlerFunc(s.handleSignup)))
-	mux.Handle("POST /instamern/users/login", s.rateLimit("auth", auth, http.HandlerFunc(s.handleLogin)))
-	mux.Handle("POST /instamern/users/forgot-password", s.rateLimit("auth", auth, http.HandlerFunc(s.handleForgotPassword)))
-	mux.Handle("PATCH /instamern/users/reset-password/{token}", s.rateLimit("auth", auth, http.HandlerFunc(s.handleResetPassword)))
-	mux.Handle("GET /instamern/users/authorization/current-user", s.requireUser(s.handleCurrentUser))
-	mux.Handle("POST /instamern/users/follow/{username}", s.rateLimit("write", write, s.requireUser(s.handleFollow)))
-	mux.Handle("POST /instamern/users/unfollow/{username}", s.rateLimit("write", write, s.requireUser(s.handleUnfollow)))
-	mux.Handle("POST /instamern/users/upload", s.rateLimit("write", write, s.requireUser(s.handleUploadAvatar)))
-	mux.Handle("POST /instamern/users/remove", s.rateLimit("write", write, s.requireUser(s.handleRemoveAvatar)))
-	mux.HandleFunc("POST /instamern/users/logout", s.handleLogout)
-	mux.Handle("PATCH /instamern/users/update", s.rateLimit("write", write, s.requireUser(s.handleUpdateProfile)))
-	mux.Handle("PATCH /instamern/users/change-email", s.rateLimit("auth", auth, s.requireUser(s.handleChangeEmail)))
-	mux.Handle("GET /instamern/users/confirm-email/{token}", s.rateLimit("auth", auth, http.HandlerFunc(s.handleConfirmEmailPage)))
-	mux.Handle("POST /instamern/users/confirm-email/{token}", s.rateLimit("auth", auth, http.HandlerFunc(s.handleConfirmEmail)))
-	mux.Handle("PATCH /instamern/users/change-password", s.rateLimit("auth", auth, s.requireUser(s.handleChangePassword)))
-	mux.Handle("DELETE /instamern/users/deactivate", s.rateLimit("auth", auth, s.requireUser(s.handleDeactivate)))
-	mux.Handle("DELETE /instamern/users/delete", s.rateLimit("auth", auth, s.requireUser(s.handleDeleteAccount)))
+	mux.Handle("GET /instamern/users", read(s.optionalUser(s.handleSuggestUsers)))
+	mux.Handle("GET /instamern/users/id/{id}", read(http.HandlerFunc(s.handleUserByID)))
+	mux.Handle("GET /instamern/users/username/{username}", read(http.HandlerFunc(s.handleUserByUsername)))
+	mux.Handle("GET /instamern/users/search/{username}", read(http.HandlerFunc(s.handleSearchUsers)))
+	mux.Handle("POST /instamern/users/signup", auth(http.HandlerFunc(s.handleSignup)))
+	mux.Handle("POST /instamern/users/login", auth(http.HandlerFunc(s.handleLogin)))
+	mux.Handle("POST /instamern/users/forgot-password", auth(http.HandlerFunc(s.handleForgotPassword)))
+	mux.Handle("PATCH /instamern/users/reset-password/{token}", auth(http.HandlerFunc(s.handleResetPassword)))
+	mux.Handle("GET /instamern/users/authorization/current-user", read(s.requireUser(s.handleCurrentUser)))
+	mux.Handle("POST /instamern/users/follow/{username}", write(s.requireUser(s.handleFollow)))
+	mux.Handle("POST /instamern/users/unfollow/{username}", write(s.requireUser(s.handleUnfollow)))
+	mux.Handle("POST /instamern/users/upload", write(s.requireUser(s.handleUploadAvatar)))
+	mux.Handle("POST /instamern/users/remove", write(s.requireUser(s.handleRemoveAvatar)))
+	mux.Handle("POST /instamern/users/logout", write(http.HandlerFunc(s.handleLogout)))
+	mux.Handle("PATCH /instamern/users/update", write(s.requireUser(s.handleUpdateProfile)))
+	mux.Handle("PATCH /instamern/users/change-email", auth(s.requireUser(s.handleChangeEmail)))
+	mux.Handle("GET /instamern/users/confirm-email/{token}", auth(http.HandlerFunc(s.handleConfirmEmailPage)))
+	mux.Handle("POST /instamern/users/confirm-email/{token}", auth(http.HandlerFunc(s.handleConfirmEmail)))
+	mux.Handle("PATCH /instamern/users/change-password", auth(s.requireUser(s.handleChangePassword)))
+	mux.Handle("DELETE /instamern/users/deactivate", auth(s.requireUser(s.handleDeactivate)))
+	mux.Handle("DELETE /instamern/users/delete", auth(s.requireUser(s.handleDeleteAccount)))
 
 	// Posts and comments (P1-P8) and stories (S1-S2, plus delete).
-	mux.HandleFunc("GET /instamern/posts", s.handleFeed)
-	mux.HandleFunc("GET /instamern/posts/{id}", s.handlePost)
-	mux.Handle("POST /instamern/posts/upload", s.rateLimit("write", write, s.requireUser(s.handleUploadPost)))
-	mux.Handle("POST /instamern/posts/like/{id}", s.rateLimit("write", write, s.requireUser(s.handleLikePost)))
-	mux.Handle("POST /instamern/posts/update/{id}", s.rateLimit("write", write, s.requireUser(s.handleUpdatePost)))
-	mux.Handle("DELETE /instamern/posts/delete/{id}", s.rateLimit("write", write, s.requireUser(s.handleDeletePost)))
-	mux.Handle("POST /instamern/posts/comments/{id}", s.rateLimit("write", write, s.requireUser(s.handleComment)))
-	mux.Handle("DELETE /instamern/posts/comments/{id}", s.rateLimit("write", write, s.requireUser(s.handleDeleteComment)))
-	mux.Handle("GET /instamern/stories", s.optionalUser(s.handleStories))
-	mux.Handle("POST /instamern/stories/upload", s.rateLimit("write", write, s.requireUser(s.handleUploadStory)))
-	mux.Handle("DELETE /instamern/stories/{id}", s.rateLimit("write", write, s.requireUser(s.handleDeleteStory)))
+	mux.Handle("GET /instamern/posts", read(http.HandlerFunc(s.handleFeed)))
+	mux.Handle("GET /instamern/posts/{id}", read(http.HandlerFunc(s.handlePost)))
+	mux.Handle("POST /instamern/posts/upload", write(s.requireUser(s.handleUploadPost)))
+	mux.Handle("POST /instamern/posts/like/{id}", write(s.requireUser(s.handleLikePost)))
+	mux.Handle("POST /instamern/posts/update/{id}", write(s.requireUser(s.handleUpdatePost)))
+	mux.Handle("DELETE /instamern/posts/delete/{id}", write(s.requireUser(s.handleDeletePost)))
+	mux.Handle("POST /instamern/posts/comments/{id}", write(s.requireUser(s.handleComment)))
+	mux.Handle("DELETE /instamern/posts/comments/{id}", write(s.requireUser(s.handleDeleteComment)))
+	mux.Handle("GET /instamern/stories", read(s.optionalUser(s.handleStories)))
+	mux.Handle("POST /instamern/stories/upload", write(s.requireUser(s.handleUploadStory)))
+	mux.Handle("DELETE /instamern/stories/{id}", write(s.requireUser(s.handleDeleteStory)))
 }

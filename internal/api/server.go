@@ -6,6 +6,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/instamern/gram/internal/gram"
@@ -13,16 +14,22 @@ import (
 
 // Config is what the HTTP layer needs to know.
 type Config struct {
-	Production   bool
+	Production   bool          // secure cookies (SameSite=None) and HSTS
+	TLS          bool          // served over HTTPS by this process: HSTS and secure cookies too
 	CORSOrigins  []string      // exact origins allowed to call with credentials
 	JWTSecrets   []string      // the first signs; all verify (rotation)
 	TokenTTL     time.Duration // lifetime of a token and its cookie
 	MaxBodyBytes int64         // JSON bodies; default 1 MiB
 	MaxUpload    int64         // multipart uploads; default 20 MiB + slack
-	AuthLimit    RateRule      // per-IP limit on login, signup, forgot, reset
-	WriteLimit   RateRule      // per-IP limit on other writes
-	TrustProxy   bool          // take the client IP from X-Forwarded-For
-	Media        http.Handler  // serves GET /media/{key...}; nil when media is elsewhere
+	AuthLimit    RateRule      // per-IP and per-user limit on login, signup, password and account changes
+	WriteLimit   RateRule      // per-IP and per-user limit on other writes
+	ReadLimit    RateRule      // per-IP and per-user limit on reads (not health checks or media)
+	LoginFails   RateRule      // failed logins per account before it answers 429 until the window ends
+	// TrustedProxies are the peers whose forwarding header is believed;
+	// ForwardedHeader is that header: "X-Forwarded-For" (default) or "Forwarded".
+	TrustedProxies  []netip.Prefix
+	ForwardedHeader string
+	Media           http.Handler // serves GET /media/{key...}; nil when media is elsewhere
 }
 
 // Server is the HTTP API.

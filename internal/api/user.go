@@ -108,8 +108,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeBody(w, r, &in) {
 		return
 	}
+	if s.loginLocked(w, r, in.Username) {
+		return
+	}
 	u, ss, err := s.svc.Login(r.Context(), in.Username, in.Password, s.client(r))
 	if err != nil {
+		s.countLoginFailure(r, in.Username, err)
 		s.writeError(w, r, err)
 		return
 	}

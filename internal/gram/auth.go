@@ -79,12 +79,12 @@ func (s *Service) Login(ctx context.Context, username, password string, c Client
 	if errors.Is(err, ErrNotFound) {
 		// Spend the same time as a real check, so timing does not tell.
 		_, _ = s.Hasher.Hash(ctx, password)
-		return nil, nil, errBadLogin
+		return nil, nil, ErrBadLogin
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.checkPassword(ctx, u, password, errBadLogin); err != nil {
+	if err := s.checkPassword(ctx, u, password, ErrBadLogin); err != nil {
 		return nil, nil, err
 	}
 	if !u.Active {
@@ -97,7 +97,8 @@ func (s *Service) Login(ctx context.Context, username, password string, c Client
 	return u, ss, err
 }
 
-var errBadLogin = Errorf(EUNAUTHORIZED, "Incorrect username or password.")
+// ErrBadLogin is the one answer to an unknown username or a wrong password.
+var ErrBadLogin = Errorf(EUNAUTHORIZED, "Incorrect username or password.")
 
 // checkPassword verifies password against u's hash and, on success,
 // upgrades a legacy hash. It returns wrong when the password does not match.
