@@ -33,9 +33,11 @@ type Users interface {
 	CreateUser(ctx context.Context, u *User, welcome *OutboxMail) error
 	// UserByID returns ErrNotFound if there is no such user.
 	UserByID(ctx context.Context, id string) (*User, error)
-	// UserByUsername looks up a lowercased username. Returns ErrNotFound.
+	// UserByUsername looks up a lowercased username. Returns ErrNotFound,
+	// also for text no backend stores (invalid UTF-8, NUL), never a fault.
 	UserByUsername(ctx context.Context, username string) (*User, error)
-	// UserByEmail looks up a lowercased email. Returns ErrNotFound.
+	// UserByEmail looks up a lowercased email. Returns ErrNotFound, also
+	// for text no backend stores.
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	// UpdateUser loads the user, calls fn on it and saves the result, in one
 	// transaction. fn's error aborts the update and is returned as is.
@@ -46,7 +48,8 @@ type Users interface {
 	// fixing the counters of other users' posts. Returns ErrNotFound.
 	DeleteUser(ctx context.Context, id string) error
 	// SearchUsers returns up to limit active users whose username contains
-	// the literal, lowercased query, prefix matches first.
+	// the literal, lowercased query, prefix matches first; none for a query
+	// no backend stores (invalid UTF-8, NUL).
 	SearchUsers(ctx context.Context, query string, limit int) ([]*User, error)
 	// SampleUsers returns up to limit active users starting at a random
 	// point of the id space (the caller passes a random id).

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/instamern/gram/internal/gram"
 )
@@ -48,12 +49,24 @@ func (s *Store) UserByID(ctx context.Context, id string) (*gram.User, error) {
 
 const qUserByUsername = `SELECT ` + userColumns + ` FROM users WHERE username = ?`
 
+// storable reports whether s can be a text value on every backend: valid
+// UTF-8 without NUL. PostgreSQL rejects anything else with an error, and
+// SQLite cuts LIKE patterns at a NUL; a lookup by such a value can match
+// nothing that was stored, so it finds nothing without asking.
+func storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
 func (s *Store) UserByUsername(ctx context.Context, username string) (*gram.User, error) {
+	if !storable(username) {
+		return nil, gram.ErrNotFound
+	}
 	u, err := scanUser(s.queryRow(ctx, qUserByUsername, username))
 	return u, s.wrap("user by username", err)
 }
 
 func (s *Store) UserByEmail(ctx context.Context, email string) (*gram.User, error) {
+	if !storable(email) {
+		return nil, gram.ErrNotFound
+	}
 	u, err := scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
 	return u, s.wrap("user by email", err)
 }
@@ -147,6 +160,9 @@ const (
 )
 
 func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*gram.User, error) {
+	if !storable(query) {
+		return nil, nil
+	}
 	query = strings.ToLower(query)
 	esc := likeEscape(query)
 	// Prefix matches use the username index; the substring pass fills up.

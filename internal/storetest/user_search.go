@@ -11,6 +11,7 @@ var searchTests = []test{
 	{"SearchUsers/PrefixFirst", testSearchPrefixFirst},
 	{"SearchUsers/Literal", testSearchLiteral},
 	{"SearchUsers/HidesInactive", testSearchHidesInactive},
+	{"Lookups/UnstorableText", testUnstorableLookups},
 	{"SampleUsers/WrapsAround", testSampleWraps},
 }
 
@@ -114,5 +115,24 @@ func testSampleWraps(t *testing.T, s gram.Store) {
 		if diff := cmp.Diff(c.want, gotIDs); diff != "" {
 			t.Errorf("SampleUsers(%q, %d) (-want +got):\n%s", c.from, c.limit, diff)
 		}
+	}
+}
+
+// testUnstorableLookups: text no backend can store (NUL, invalid UTF-8)
+// finds nothing, on every backend alike, rather than failing (PostgreSQL)
+// or matching everyone (SQLite cuts a LIKE pattern at a NUL).
+func testUnstorableLookups(t *testing.T, s gram.Store) {
+	NewUser(t, s, "alice")
+	NewUser(t, s, "bob")
+	for _, q := range []string{"\x00", "al\x00", "alice\x00", "\xff", "ali\xc3\x28ce", "a\xff"} {
+		got, err := s.SearchUsers(t.Context(), q, 10)
+		noErr(t, "SearchUsers", err)
+		if len(got) != 0 {
+			t.Errorf("SearchUsers(%q) = %v, want none", q, usernames(got))
+		}
+		_, err = s.UserByUsername(t.Context(), q)
+		wantErr(t, "UserByUsername("+q+")", err, gram.ErrNotFound)
+		_, err = s.UserByEmail(t.Context(), q+"@example.com")
+		wantErr(t, "UserByEmail("+q+")", err, gram.ErrNotFound)
 	}
 }
