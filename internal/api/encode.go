@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/instamern/gram/internal/gram"
 )
@@ -69,10 +70,14 @@ func decode(r *http.Request, dst any) error {
 	return decodeJSON(raw, dst)
 }
 
-// decodeJSON unmarshals one JSON object into dst, rejecting duplicate keys
-// (an attacker could otherwise smuggle a second value past a proxy that
-// reads the first) and trailing data.
+// decodeJSON unmarshals one JSON object into dst, rejecting invalid UTF-8
+// (which encoding/json would silently turn into U+FFFD and store),
+// duplicate keys (an attacker could otherwise smuggle a second value past
+// a proxy that reads the first) and trailing data.
 func decodeJSON(raw []byte, dst any) error {
+	if !utf8.Valid(raw) {
+		return gram.Errorf(gram.EINVALID, "The request body is not valid UTF-8.")
+	}
 	if err := checkDuplicateKeys(raw); err != nil {
 		return err
 	}
@@ -113,7 +118,10 @@ func jsonKind(k string) string {
 	return k
 }
 
-// checkDuplicateKeys walks the top-level object and fails on a repeated key.
+// checkDuplicateKeys walks the top-level object and fails on a repeated
+// key. Keys are compared case-insensitively, because encoding/json
+// matches field names that way: {"PASSWORD":"a","password":"b"} would
+// otherwise be two keys here and one field there.
 func checkDuplicateKeys(raw []byte) error {
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	tok, err := dec.Token()
@@ -130,10 +138,11 @@ func checkDuplicateKeys(raw []byte) error {
 			return jsonError(err)
 		}
 		key, _ := tok.(string)
-		if seen[key] {
+		folded := strings.ToLower(strings.ToUpper(key)) // one form for "K", "k" and the Kelvin sign
+		if seen[folded] {
 			return gram.Errorf(gram.EINVALID, "The field %q appears more than once.", key)
 		}
-		seen[key] = true
+		seen[folded] = true
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
 			return jsonError(err)
