@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"strings"
 	"time"
 )
@@ -138,9 +139,15 @@ func (s *Server) securityHeaders(h http.Handler) http.Handler {
 }
 
 // jsonMisses answers unmatched paths and wrong methods with the JSON fail
-// envelope instead of the mux's plain-text replies.
+// envelope instead of the mux's plain-text replies. A path that is not
+// clean ("..", ".", "//") is not found either: the mux would redirect it
+// to its cleaned form, turning "/posts/x/../upload" into another route.
 func (s *Server) jsonMisses(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.EscapedPath(); path.Clean(p) != p {
+			fail(w, http.StatusNotFound, "Unsupported URL: "+r.URL.RequestURI())
+			return
+		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
 			mux.ServeHTTP(w, r)
