@@ -115,6 +115,21 @@ func TestBadInputPathParams(t *testing.T) {
 				})
 			}
 		}
+		// Unclean paths are not found, rather than redirected to the
+		// route their cleaned form names.
+		for _, p := range []string{
+			"/instamern/users/id/../username/alice", "/instamern/users/search/../username/alice",
+			"/instamern//users", "/instamern/./users", "/instamern/posts/" + fx.postID + "/..",
+			"/instamern/users/follow/x/../../follow/bob",
+		} {
+			t.Run("Unclean"+p, func(t *testing.T) {
+				before := fx.snapshot(t)
+				res, raw := fx.rawRequest(t, "POST", p, fx.alice.Token, nil)
+				fx.rejected(t, res, raw, http.StatusNotFound, before)
+				res, raw = fx.rawRequest(t, "GET", p, "", nil)
+				fx.rejected(t, res, raw, http.StatusNotFound, before)
+			})
+		}
 		for _, seg := range hostileSegments {
 			t.Run("Search/"+seg.name, func(t *testing.T) {
 				before := fx.snapshot(t)
