@@ -62,6 +62,7 @@ var pathEndpoints = []pathEndpoint{
 	{"Comment", "POST", "/instamern/posts/comments/", bobsToken, map[string]any{"comment": "hostile"}},
 	{"DeleteComment", "DELETE", "/instamern/posts/comments/", bobsToken, nil},
 	{"DeleteStory", "DELETE", "/instamern/stories/", alicesToken, nil},
+	{"ConfirmEmail", "POST", "/instamern/users/confirm-email/", nil, nil},
 }
 
 // rawRequest sends method to a path that is already escaped, exactly as

@@ -167,4 +167,3 @@ func stringsIn(v any) []string {
 	}
 	return nil
 }
-

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -85,7 +86,9 @@ func decodeJSON(raw []byte, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		return jsonError(err)
 	}
-	if dec.More() {
+	// Only white space may follow. (dec.More is not enough: it reports
+	// false for a stray "]" or "}".)
+	if len(bytes.TrimSpace(raw[dec.InputOffset():])) != 0 {
 		return gram.Errorf(gram.EINVALID, "The request body must be a single JSON object.")
 	}
 	return nil
