@@ -40,6 +40,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("PATCH /instamern/users/change-password", auth(s.requireUser(s.handleChangePassword)))
 	mux.Handle("DELETE /instamern/users/deactivate", auth(s.requireUser(s.handleDeactivate)))
 	mux.Handle("DELETE /instamern/users/delete", auth(s.requireUser(s.handleDeleteAccount)))
+	mux.Handle("GET /instamern/users/sessions", read(s.requireUser(s.handleSessions)))
+	mux.Handle("DELETE /instamern/users/sessions", write(s.requireUser(s.handleEndOtherSessions)))
+	mux.Handle("DELETE /instamern/users/sessions/{id}", write(s.requireUser(s.handleEndSession)))
 
 	// Posts and comments (P1-P8) and stories (S1-S2, plus delete).
 	mux.Handle("GET /instamern/posts", read(http.HandlerFunc(s.handleFeed)))
@@ -53,4 +56,16 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /instamern/stories", read(s.optionalUser(s.handleStories)))
 	mux.Handle("POST /instamern/stories/upload", write(s.requireUser(s.handleUploadStory)))
 	mux.Handle("DELETE /instamern/stories/{id}", write(s.requireUser(s.handleDeleteStory)))
+
+	// Staff (moderators and admins; the domain checks who may do what).
+	// All count as writes, reads included: they are rare and costly.
+	staff := func(h http.HandlerFunc) http.Handler { return write(s.requireUser(h)) }
+	mux.Handle("GET /instamern/admin/users", staff(s.handleAdminUsers))
+	mux.Handle("POST /instamern/admin/users/{id}/suspend", staff(s.handleSuspend))
+	mux.Handle("POST /instamern/admin/users/{id}/unsuspend", staff(s.handleUnsuspend))
+	mux.Handle("PATCH /instamern/admin/users/{id}/role", staff(s.handleSetRole))
+	mux.Handle("DELETE /instamern/admin/posts/{id}", staff(s.handleModerateDeletePost))
+	mux.Handle("DELETE /instamern/admin/comments/{id}", staff(s.handleModerateDeleteComment))
+	mux.Handle("DELETE /instamern/admin/stories/{id}", staff(s.handleModerateDeleteStory))
+	mux.Handle("GET /instamern/admin/audit", staff(s.handleAudit))
 }

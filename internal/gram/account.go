@@ -52,6 +52,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 		return nil, nil, err
 	}
 	u, err := s.Store.ResetPassword(ctx, sha256Hex(token), s.now(), func(u *User) error {
+		if u.Suspended() { // the token stays unused: no session, no reactivation
+			return ErrSuspended
+		}
 		if msg := passwordContentProblem(password, u.Username, u.Email); msg != "" {
 			return Errorf(EINVALID, "%s", msg) // rolls back: the token stays usable
 		}

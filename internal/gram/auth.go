@@ -20,6 +20,25 @@ type SignupInput struct {
 // Signup validates the form, creates the account with a welcome email in
 // the outbox, and logs the new user in.
 func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*User, *Session, error) {
+	u, err := s.newAccount(ctx, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	welcome, err := s.outboxMail(MailWelcome, u, MailData{Link: s.cfg.ClientURL + "/"})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.Store.CreateUser(ctx, u, welcome); err != nil {
+		return nil, nil, storeErr(err, "")
+	}
+	s.mailQueued()
+	ss, err := s.newSession(ctx, u.ID, c)
+	return u, ss, err
+}
+
+// newAccount validates the signup form and returns the user to create,
+// with a hashed password and a new id: the rules of every new account.
+func (s *Service) newAccount(ctx context.Context, in SignupInput) (*User, error) {
 	u := &User{
 		Firstname: CleanText(in.Firstname),
 		Lastname:  CleanText(in.Lastname),
@@ -43,28 +62,19 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*User, 
 	}
 	p.checkPassword(in.Password, in.PasswordConfirm, u.Username, email)
 	if err := p.err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	u.Email = email
 	if err := s.checkDeliverable(ctx, email); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	hash, err := s.Hasher.Hash(ctx, in.Password)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	now := s.now()
 	u.ID, u.PasswordHash, u.CreatedAt, u.UpdatedAt = NewID(now), hash, now, now
-	welcome, err := s.outboxMail(MailWelcome, u, MailData{Link: s.cfg.ClientURL + "/"})
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := s.Store.CreateUser(ctx, u, welcome); err != nil {
-		return nil, nil, storeErr(err, "")
-	}
-	s.mailQueued()
-	ss, err := s.newSession(ctx, u.ID, c)
-	return u, ss, err
+	return u, nil
 }
 
 // Login checks a username and password and starts a session. A
@@ -86,6 +96,10 @@ func (s *Service) Login(ctx context.Context, username, password string, c Client
 	}
 	if err := s.checkPassword(ctx, u, password, ErrBadLogin); err != nil {
 		return nil, nil, err
+	}
+	// Only after the password: the refusal tells who is suspended.
+	if u.Suspended() {
+		return nil, nil, ErrSuspended
 	}
 	if !u.Active {
 		u, err = s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.Active = true; return nil })
@@ -143,7 +157,8 @@ var (
 
 // Authenticate resolves the session a verified token names. The session
 // must exist, belong to userID and be unexpired, and the user must be
-// active. LastUsed is refreshed at most once a minute.
+// active (a suspended user's tokens get ErrSuspended, should one outlive
+// the revocation that came with the suspension). LastUsed is refreshed at most once a minute.
 func (s *Service) Authenticate(ctx context.Context, userID, sessionID string) (*User, *Session, error) {
 	ss, err := s.Store.SessionByID(ctx, sessionID)
 	if errors.Is(err, ErrNotFound) || (err == nil && ss.UserID != userID) {
@@ -157,6 +172,9 @@ func (s *Service) Authenticate(ctx context.Context, userID, sessionID string) (*
 		return nil, nil, ErrExpired
 	}
 	u, err := s.Store.UserByID(ctx, userID)
+	if err == nil && u.Suspended() {
+		return nil, nil, ErrSuspended
+	}
 	if errors.Is(err, ErrNotFound) || (err == nil && !u.Active) {
 		return nil, nil, ErrNotLoggedIn
 	}

@@ -50,6 +50,12 @@ func (s *Service) AddComment(ctx context.Context, u *User, postID, text string) 
 // DeleteComment deletes a comment; its author, the post's author and
 // staff may.
 func (s *Service) DeleteComment(ctx context.Context, u *User, id string) error {
+	return s.deleteComment(ctx, u, id, "")
+}
+
+// deleteComment is the one delete path of comments; staff deleting
+// someone else's comment are audited (see contentAudit).
+func (s *Service) deleteComment(ctx context.Context, u *User, id, reason string) error {
 	const notFound = "Not found any comment to delete."
 	if !ValidID(id) {
 		return Errorf(ENOTFOUND, notFound)
@@ -65,5 +71,11 @@ func (s *Service) DeleteComment(ctx context.Context, u *User, id string) error {
 	if !c.CanDelete(u, p) {
 		return Errorf(EFORBIDDEN, "You cannot delete someone else's comment.")
 	}
-	return storeErr(s.Store.DeleteComment(ctx, id), notFound)
+	// The post's author may delete comments on it without being staff.
+	owner := c.AuthorID
+	if p != nil && p.AuthorID == u.ID {
+		owner = u.ID
+	}
+	e := s.contentAudit(u, owner, AuditDeleteComment, "comment", id, reason)
+	return storeErr(s.Store.DeleteComment(ctx, id, e), notFound)
 }

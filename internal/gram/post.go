@@ -109,11 +109,19 @@ func (s *Service) Feed(ctx context.Context, page Page) (*FeedPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &FeedPage{Posts: posts, Likes: likes, Next: Page{Limit: page.Limit}}
-	if n := len(posts); n == page.Limit {
-		out.Next.CursorAt, out.Next.CursorID = posts[n-1].CreatedAt, posts[n-1].ID
+	next := nextPage(posts, page, func(p *Post) (time.Time, string) { return p.CreatedAt, p.ID })
+	return &FeedPage{Posts: posts, Likes: likes, Next: next}, nil
+}
+
+// nextPage returns the page after items, read with page: its cursor is
+// the key of the last item, and it has none when the page was not full
+// (nothing follows).
+func nextPage[T any](items []T, page Page, key func(T) (time.Time, string)) Page {
+	next := Page{Limit: page.Limit}
+	if n := len(items); n > 0 && n == page.Limit {
+		next.CursorAt, next.CursorID = key(items[n-1])
 	}
-	return out, nil
+	return next
 }
 
 // clampPage applies the default and maximum page sizes.
@@ -144,11 +152,18 @@ func (s *Service) UpdatePost(ctx context.Context, u *User, id, caption string) e
 // DeletePost deletes a post, its likes, comments and photo; only its
 // author or staff may.
 func (s *Service) DeletePost(ctx context.Context, u *User, id string) error {
+	return s.deletePost(ctx, u, id, "")
+}
+
+// deletePost is the one delete path of posts; staff deleting someone
+// else's post are audited (see contentAudit).
+func (s *Service) deletePost(ctx context.Context, u *User, id, reason string) error {
 	p, err := s.editablePost(ctx, u, id, "Not found post to delete.", "You cannot delete someone else's post.")
 	if err != nil {
 		return err
 	}
-	if err := s.Store.DeletePost(ctx, p.ID); err != nil {
+	e := s.contentAudit(u, p.AuthorID, AuditDeletePost, "post", p.ID, reason)
+	if err := s.Store.DeletePost(ctx, p.ID, e); err != nil {
 		return storeErr(err, "Not found post to delete.")
 	}
 	s.deleteBlob(ctx, p.PhotoKey)

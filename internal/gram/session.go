@@ -1,6 +1,9 @@
 package gram
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Session is one login. Every token names its session, so revoking the
 // session (logout, password change, reset, deactivation) revokes the token.
@@ -12,4 +15,34 @@ type Session struct {
 	CreatedAt time.Time
 	LastUsed  time.Time
 	ExpiresAt time.Time
+}
+
+// MaxSessions caps the list of a user's sessions.
+const MaxSessions = 100
+
+// Sessions lists u's unexpired sessions, most recently used first.
+func (s *Service) Sessions(ctx context.Context, u *User) ([]*Session, error) {
+	return s.Store.SessionsByUser(ctx, u.ID, s.now(), MaxSessions)
+}
+
+// EndSession ends one of u's sessions; another user's session is "not
+// found", so ids cannot be probed.
+func (s *Service) EndSession(ctx context.Context, u *User, id string) error {
+	const notFound = "Session not found."
+	if id == "" || len(id) > 64 {
+		return Errorf(ENOTFOUND, notFound)
+	}
+	ss, err := s.Store.SessionByID(ctx, id)
+	if err == nil && ss.UserID != u.ID {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return storeErr(err, notFound)
+	}
+	return s.Store.RevokeSession(ctx, id)
+}
+
+// EndOtherSessions ends every session of u but current.
+func (s *Service) EndOtherSessions(ctx context.Context, u *User, current string) error {
+	return s.Store.RevokeUserSessions(ctx, u.ID, current)
 }

@@ -20,6 +20,7 @@ type Store interface {
 	PasswordResets
 	EmailChanges
 	OutboxStore
+	AuditLog
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
@@ -56,6 +57,15 @@ type Users interface {
 	SampleUsers(ctx context.Context, fromID string, limit int) ([]*User, error)
 	// UsersByIDs returns the users that exist among ids, in no given order.
 	UsersByIDs(ctx context.Context, ids []string) ([]*User, error)
+	// ModerateUser loads the user, calls fn on it, saves the result, ends
+	// every session of the user and appends e to the audit log, in one
+	// transaction. fn's error aborts all of it and is returned as is.
+	// Returns ErrNotFound.
+	ModerateUser(ctx context.Context, id string, fn func(*User) error, e *AuditEntry) (*User, error)
+	// ListUsers returns a page of every user, deactivated and suspended
+	// ones too, whose username or email contains the literal, lowercased
+	// query (everyone when it is empty), newest first.
+	ListUsers(ctx context.Context, query string, page Page) ([]*User, error)
 }
 
 // Sessions persists logins.
@@ -70,6 +80,9 @@ type Sessions interface {
 	RevokeSession(ctx context.Context, id string) error
 	// RevokeUserSessions deletes all the user's sessions except exceptID.
 	RevokeUserSessions(ctx context.Context, userID, exceptID string) error
+	// SessionsByUser returns up to limit of the user's sessions that are
+	// unexpired at now, most recently used first.
+	SessionsByUser(ctx context.Context, userID string, now time.Time, limit int) ([]*Session, error)
 }
 
 // Follows persists who follows whom.
@@ -95,8 +108,9 @@ type Posts interface {
 	// UpdatePostCaption returns ErrNotFound.
 	UpdatePostCaption(ctx context.Context, id, caption string) error
 	// DeletePost deletes the post with its likes, comments and
-	// notifications. Returns ErrNotFound.
-	DeletePost(ctx context.Context, id string) error
+	// notifications, and appends e (when not nil) to the audit log, in one
+	// transaction. Returns ErrNotFound.
+	DeletePost(ctx context.Context, id string, e *AuditEntry) error
 	// Feed returns a page of posts by active users, newest first.
 	Feed(ctx context.Context, page Page) ([]*Post, error)
 	// PostsByUser returns a page of the user's posts, newest first.
@@ -124,9 +138,10 @@ type Comments interface {
 	CreateComment(ctx context.Context, c *Comment, n *Notification) error
 	// CommentByID returns ErrNotFound.
 	CommentByID(ctx context.Context, id string) (*Comment, error)
-	// DeleteComment deletes the comment and decrements the post's comment
-	// count. Returns ErrNotFound.
-	DeleteComment(ctx context.Context, id string) error
+	// DeleteComment deletes the comment, decrements the post's comment
+	// count and appends e (when not nil) to the audit log, in one
+	// transaction. Returns ErrNotFound.
+	DeleteComment(ctx context.Context, id string, e *AuditEntry) error
 	// CommentsByPost returns a page of the post's comments, oldest first:
 	// the cursor is the last comment of the previous page.
 	CommentsByPost(ctx context.Context, postID string, page Page) ([]*Comment, error)
@@ -138,8 +153,9 @@ type Stories interface {
 	CreateStory(ctx context.Context, s *Story) error
 	// StoryByID returns ErrNotFound.
 	StoryByID(ctx context.Context, id string) (*Story, error)
-	// DeleteStory returns ErrNotFound.
-	DeleteStory(ctx context.Context, id string) error
+	// DeleteStory deletes the story and appends e (when not nil) to the
+	// audit log, in one transaction. Returns ErrNotFound.
+	DeleteStory(ctx context.Context, id string, e *AuditEntry) error
 	// ActiveStories returns up to limit unexpired stories of active users,
 	// newest first.
 	ActiveStories(ctx context.Context, now time.Time, limit int) ([]*Story, error)

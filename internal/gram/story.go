@@ -83,6 +83,12 @@ func (s *Service) ActiveStories(ctx context.Context, viewer *User) ([]StoryGroup
 
 // DeleteStory deletes a story and its photo; its owner and staff may.
 func (s *Service) DeleteStory(ctx context.Context, u *User, id string) error {
+	return s.deleteStory(ctx, u, id, "")
+}
+
+// deleteStory is the one delete path of stories; staff deleting someone
+// else's story are audited (see contentAudit).
+func (s *Service) deleteStory(ctx context.Context, u *User, id, reason string) error {
 	const notFound = "Not found story to delete."
 	if !ValidID(id) {
 		return Errorf(ENOTFOUND, notFound)
@@ -94,7 +100,8 @@ func (s *Service) DeleteStory(ctx context.Context, u *User, id string) error {
 	if !st.CanDelete(u) {
 		return Errorf(EFORBIDDEN, "You cannot delete someone else's story.")
 	}
-	if err := s.Store.DeleteStory(ctx, id); err != nil {
+	e := s.contentAudit(u, st.UserID, AuditDeleteStory, "story", id, reason)
+	if err := s.Store.DeleteStory(ctx, id, e); err != nil {
 		return storeErr(err, notFound)
 	}
 	s.deleteBlob(ctx, st.PhotoKey)
@@ -109,7 +116,7 @@ func (s *Service) SweepStories(ctx context.Context, limit int) (int, error) {
 		return 0, err
 	}
 	for _, st := range expired {
-		if err := s.Store.DeleteStory(ctx, st.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		if err := s.Store.DeleteStory(ctx, st.ID, nil); err != nil && !errors.Is(err, ErrNotFound) {
 			return 0, err
 		}
 		s.deleteBlob(ctx, st.PhotoKey)

@@ -45,14 +45,16 @@ func (s *Store) CommentByID(ctx context.Context, id string) (*gram.Comment, erro
 	return c, s.wrap("comment by id", err)
 }
 
-func (s *Store) DeleteComment(ctx context.Context, id string) error {
+func (s *Store) DeleteComment(ctx context.Context, id string, e *gram.AuditEntry) error {
 	err := s.inTx(ctx, func(t tx) error {
 		var postID string
 		if err := t.queryRow(ctx, `DELETE FROM comments WHERE id = ? RETURNING post_id`, id).Scan(&postID); err != nil {
 			return err
 		}
-		_, err := t.exec(ctx, `UPDATE posts SET comment_count = comment_count - 1 WHERE id = ?`, postID)
-		return err
+		if _, err := t.exec(ctx, `UPDATE posts SET comment_count = comment_count - 1 WHERE id = ?`, postID); err != nil {
+			return err
+		}
+		return insertAudit(ctx, t, e)
 	})
 	return s.wrap("delete comment", err)
 }

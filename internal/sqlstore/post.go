@@ -40,12 +40,15 @@ func (s *Store) UpdatePostCaption(ctx context.Context, id, caption string) error
 	return s.wrap("update post", mustAffect(s.exec(ctx, `UPDATE posts SET caption = ? WHERE id = ?`, caption, id)))
 }
 
-func (s *Store) DeletePost(ctx context.Context, id string) error {
+func (s *Store) DeletePost(ctx context.Context, id string, e *gram.AuditEntry) error {
 	err := s.inTx(ctx, func(t tx) error {
 		if _, err := t.exec(ctx, `DELETE FROM notifications WHERE post_id = ?`, id); err != nil {
 			return err
 		}
-		return mustAffect(t.exec(ctx, `DELETE FROM posts WHERE id = ?`, id))
+		if err := mustAffect(t.exec(ctx, `DELETE FROM posts WHERE id = ?`, id)); err != nil {
+			return err
+		}
+		return insertAudit(ctx, t, e)
 	})
 	return s.wrap("delete post", err)
 }

@@ -13,18 +13,41 @@ func (s *Store) CreateSession(ctx context.Context, ss *gram.Session) error {
 	return s.wrap("create session", err)
 }
 
-func (s *Store) SessionByID(ctx context.Context, id string) (*gram.Session, error) {
+const sessionColumns = `id, user_id, user_agent, ip, created_at, last_used, expires_at`
+
+func scanSession(r scanner) (*gram.Session, error) {
 	var (
 		ss                     gram.Session
 		created, used, expires int64
 	)
-	err := s.queryRow(ctx, `SELECT id, user_id, user_agent, ip, created_at, last_used, expires_at FROM sessions WHERE id = ?`, id).
-		Scan(&ss.ID, &ss.UserID, &ss.UserAgent, &ss.IP, &created, &used, &expires)
-	if err != nil {
-		return nil, s.wrap("session by id", err)
+	if err := r.Scan(&ss.ID, &ss.UserID, &ss.UserAgent, &ss.IP, &created, &used, &expires); err != nil {
+		return nil, err
 	}
 	ss.CreatedAt, ss.LastUsed, ss.ExpiresAt = fromMS(created), fromMS(used), fromMS(expires)
 	return &ss, nil
+}
+
+func (s *Store) SessionByID(ctx context.Context, id string) (*gram.Session, error) {
+	ss, err := scanSession(s.queryRow(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id))
+	return ss, s.wrap("session by id", err)
+}
+
+func (s *Store) SessionsByUser(ctx context.Context, userID string, now time.Time, limit int) ([]*gram.Session, error) {
+	rows, err := s.query(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE user_id = ? AND expires_at > ?
+		ORDER BY last_used DESC, id DESC LIMIT ?`, userID, ms(now), limit)
+	if err != nil {
+		return nil, s.wrap("sessions by user", err)
+	}
+	defer rows.Close()
+	out := []*gram.Session{}
+	for rows.Next() {
+		ss, err := scanSession(rows)
+		if err != nil {
+			return nil, s.wrap("sessions by user", err)
+		}
+		out = append(out, ss)
+	}
+	return out, s.wrap("sessions by user", rows.Err())
 }
 
 func (s *Store) TouchSession(ctx context.Context, id string, at time.Time) error {

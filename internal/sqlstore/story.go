@@ -35,8 +35,14 @@ func (s *Store) StoryByID(ctx context.Context, id string) (*gram.Story, error) {
 	return st, s.wrap("story by id", err)
 }
 
-func (s *Store) DeleteStory(ctx context.Context, id string) error {
-	return s.wrap("delete story", mustAffect(s.exec(ctx, `DELETE FROM stories WHERE id = ?`, id)))
+func (s *Store) DeleteStory(ctx context.Context, id string, e *gram.AuditEntry) error {
+	err := s.inTx(ctx, func(t tx) error {
+		if err := mustAffect(t.exec(ctx, `DELETE FROM stories WHERE id = ?`, id)); err != nil {
+			return err
+		}
+		return insertAudit(ctx, t, e)
+	})
+	return s.wrap("delete story", err)
 }
 
 // qActiveStories walks the (expires_at, id) index backwards: every story

@@ -8,32 +8,35 @@ import (
 	"github.com/instamern/gram/internal/gram"
 )
 
-const userColumns = `id, username, email, firstname, lastname, bio, password_hash, photo_key, role, active, created_at, updated_at`
+const userColumns = `id, username, email, firstname, lastname, bio, password_hash, photo_key, role, active, created_at, updated_at,
+	suspended_at, suspended_by, suspend_reason`
 
 type scanner interface{ Scan(...any) error }
 
 func scanUser(r scanner) (*gram.User, error) {
 	var (
-		u                gram.User
-		created, updated int64
+		u                           gram.User
+		created, updated, suspended int64
 	)
 	err := r.Scan(&u.ID, &u.Username, &u.Email, &u.Firstname, &u.Lastname, &u.Bio,
-		&u.PasswordHash, &u.PhotoKey, &u.Role, &u.Active, &created, &updated)
+		&u.PasswordHash, &u.PhotoKey, &u.Role, &u.Active, &created, &updated,
+		&suspended, &u.SuspendedBy, &u.SuspendReason)
 	if err != nil {
 		return nil, err
 	}
-	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
+	u.CreatedAt, u.UpdatedAt, u.SuspendedAt = fromMS(created), fromMS(updated), fromMS(suspended)
 	return &u, nil
 }
 
 func userArgs(u *gram.User) []any {
 	return []any{u.ID, u.Username, u.Email, u.Firstname, u.Lastname, u.Bio,
-		u.PasswordHash, u.PhotoKey, u.Role, u.Active, ms(u.CreatedAt), ms(u.UpdatedAt)}
+		u.PasswordHash, u.PhotoKey, u.Role, u.Active, ms(u.CreatedAt), ms(u.UpdatedAt),
+		ms(u.SuspendedAt), u.SuspendedBy, u.SuspendReason}
 }
 
 func (s *Store) CreateUser(ctx context.Context, u *gram.User, welcome *gram.OutboxMail) error {
 	err := s.inTx(ctx, func(t tx) error {
-		q := `INSERT INTO users (` + userColumns + `) VALUES (` + placeholders(12) + `)`
+		q := `INSERT INTO users (` + userColumns + `) VALUES (` + placeholders(15) + `)`
 		if _, err := t.exec(ctx, q, userArgs(u)...); err != nil {
 			return err
 		}
@@ -92,9 +95,50 @@ func updateUserTx(ctx context.Context, t tx, id string, fn func(*gram.User) erro
 	}
 	u.ID = id
 	_, err = t.exec(ctx, `UPDATE users SET username = ?, email = ?, firstname = ?, lastname = ?, bio = ?,
-		password_hash = ?, photo_key = ?, role = ?, active = ?, updated_at = ? WHERE id = ?`,
-		u.Username, u.Email, u.Firstname, u.Lastname, u.Bio, u.PasswordHash, u.PhotoKey, u.Role, u.Active, ms(u.UpdatedAt), id)
+		password_hash = ?, photo_key = ?, role = ?, active = ?, updated_at = ?,
+		suspended_at = ?, suspended_by = ?, suspend_reason = ? WHERE id = ?`,
+		u.Username, u.Email, u.Firstname, u.Lastname, u.Bio, u.PasswordHash, u.PhotoKey, u.Role, u.Active, ms(u.UpdatedAt),
+		ms(u.SuspendedAt), u.SuspendedBy, u.SuspendReason, id)
 	return u, err
+}
+
+func (s *Store) ModerateUser(ctx context.Context, id string, fn func(*gram.User) error, e *gram.AuditEntry) (*gram.User, error) {
+	var out *gram.User
+	err := s.inTx(ctx, func(t tx) error {
+		u, err := updateUserTx(ctx, t, id, fn)
+		if err != nil {
+			return err
+		}
+		out = u
+		if _, err := t.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+			return err
+		}
+		return insertAudit(ctx, t, e)
+	})
+	return out, s.wrap("moderate user", err)
+}
+
+// listUsersQuery walks the (created_at, id) index backwards; a query
+// filters on username or email, literally.
+func listUsersQuery(filter, cursor bool) string {
+	q := `SELECT ` + userColumns + ` FROM users WHERE 1 = 1`
+	if filter {
+		q += ` AND (username LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\')`
+	}
+	if cursor {
+		q += ` AND (created_at, id) < (?, ?)`
+	}
+	return q + ` ORDER BY created_at DESC, id DESC LIMIT ?`
+}
+
+func (s *Store) ListUsers(ctx context.Context, query string, page gram.Page) ([]*gram.User, error) {
+	var args []any
+	if query != "" {
+		like := "%" + likeEscape(strings.ToLower(query)) + "%"
+		args = append(args, like, like)
+	}
+	out, err := s.users(ctx, listUsersQuery(query != "", page.HasCursor()), pageArgs(page, args...)...)
+	return out, s.wrap("list users", err)
 }
 
 func (s *Store) DeleteUser(ctx context.Context, id string) error {

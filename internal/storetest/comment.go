@@ -71,18 +71,18 @@ func testDeleteComment(t *testing.T, s gram.Store) {
 	c1, c2 := NewComment(t, s, p, bob, T0), NewComment(t, s, p, alice, T0)
 	other := NewPost(t, s, bob, T0)
 	NewComment(t, s, other, alice, T0)
-	noErr(t, "DeleteComment", s.DeleteComment(t.Context(), c1.ID))
+	noErr(t, "DeleteComment", s.DeleteComment(t.Context(), c1.ID, nil))
 	wantCounts(t, s, p.ID, 0, 1)
 	wantCounts(t, s, other.ID, 0, 1)
 	wantErr(t, "CommentByID", errOf(s.CommentByID(t.Context(), c1.ID)), gram.ErrNotFound)
-	wantErr(t, "DeleteComment(again)", s.DeleteComment(t.Context(), c1.ID), gram.ErrNotFound)
+	wantErr(t, "DeleteComment(again)", s.DeleteComment(t.Context(), c1.ID, nil), gram.ErrNotFound)
 	wantCounts(t, s, p.ID, 0, 1)
-	noErr(t, "DeleteComment", s.DeleteComment(t.Context(), c2.ID))
+	noErr(t, "DeleteComment", s.DeleteComment(t.Context(), c2.ID, nil))
 	wantCounts(t, s, p.ID, 0, 0)
 }
 
 func testDeleteCommentNotFound(t *testing.T, s gram.Store) {
-	wantErr(t, "DeleteComment", s.DeleteComment(t.Context(), missingID()), gram.ErrNotFound)
+	wantErr(t, "DeleteComment", s.DeleteComment(t.Context(), missingID(), nil), gram.ErrNotFound)
 }
 
 // testCommentPages walks the comments oldest first while new comments

@@ -64,7 +64,7 @@ func testDeletePost(t *testing.T, s gram.Store) {
 	c := NewComment(t, s, p, bob, T0)
 	NewComment(t, s, keep, bob, T0)
 	Follow(t, s, bob, alice, T0)
-	noErr(t, "DeletePost", s.DeletePost(ctx, p.ID))
+	noErr(t, "DeletePost", s.DeletePost(ctx, p.ID, nil))
 	wantErr(t, "PostByID", errOf(s.PostByID(ctx, p.ID)), gram.ErrNotFound)
 	wantErr(t, "CommentByID", errOf(s.CommentByID(ctx, c.ID)), gram.ErrNotFound)
 	likers, err := s.LikerIDs(ctx, []string{p.ID, keep.ID}, 10)
@@ -86,7 +86,7 @@ func testDeletePost(t *testing.T, s gram.Store) {
 }
 
 func testDeletePostNotFound(t *testing.T, s gram.Store) {
-	wantErr(t, "DeletePost", s.DeletePost(t.Context(), missingID()), gram.ErrNotFound)
+	wantErr(t, "DeletePost", s.DeletePost(t.Context(), missingID(), nil), gram.ErrNotFound)
 }
 
 func testFeedOrder(t *testing.T, s gram.Store) {

@@ -33,9 +33,9 @@ func testStoryNotFound(t *testing.T, s gram.Store) {
 func testDeleteStory(t *testing.T, s gram.Store) {
 	u := NewUser(t, s, "alice")
 	st := NewStory(t, s, u, T0)
-	noErr(t, "DeleteStory", s.DeleteStory(t.Context(), st.ID))
+	noErr(t, "DeleteStory", s.DeleteStory(t.Context(), st.ID, nil))
 	wantErr(t, "StoryByID", errOf(s.StoryByID(t.Context(), st.ID)), gram.ErrNotFound)
-	wantErr(t, "DeleteStory(again)", s.DeleteStory(t.Context(), st.ID), gram.ErrNotFound)
+	wantErr(t, "DeleteStory(again)", s.DeleteStory(t.Context(), st.ID, nil), gram.ErrNotFound)
 }
 
 // storyWorld: alice's stories made 30h, 20h, 10h and 1h before now, bob's

@@ -1,0 +1,50 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+const auditColumns = `id, actor_id, action, target_type, target_id, detail, reason, created_at`
+
+// insertAudit appends e (when not nil) to the audit log inside t, so the
+// entry commits or rolls back with the change it records.
+func insertAudit(ctx context.Context, t tx, e *gram.AuditEntry) error {
+	if e == nil {
+		return nil
+	}
+	_, err := t.exec(ctx, `INSERT INTO audit_log (`+auditColumns+`) VALUES (`+placeholders(8)+`)`,
+		e.ID, e.ActorID, e.Action, e.TargetType, e.TargetID, e.Detail, e.Reason, ms(e.CreatedAt))
+	return err
+}
+
+// auditQuery walks the (created_at, id) index backwards.
+func auditQuery(cursor bool) string {
+	q := `SELECT ` + auditColumns + ` FROM audit_log`
+	if cursor {
+		q += ` WHERE (created_at, id) < (?, ?)`
+	}
+	return q + ` ORDER BY created_at DESC, id DESC LIMIT ?`
+}
+
+func (s *Store) AuditEntries(ctx context.Context, page gram.Page) ([]*gram.AuditEntry, error) {
+	rows, err := s.query(ctx, auditQuery(page.HasCursor()), pageArgs(page)...)
+	if err != nil {
+		return nil, s.wrap("audit entries", err)
+	}
+	defer rows.Close()
+	out := []*gram.AuditEntry{}
+	for rows.Next() {
+		var (
+			e  gram.AuditEntry
+			at int64
+		)
+		if err := rows.Scan(&e.ID, &e.ActorID, &e.Action, &e.TargetType, &e.TargetID, &e.Detail, &e.Reason, &at); err != nil {
+			return nil, s.wrap("audit entries", err)
+		}
+		e.CreatedAt = fromMS(at)
+		out = append(out, &e)
+	}
+	return out, s.wrap("audit entries", rows.Err())
+}
