@@ -33,6 +33,7 @@ type Config struct {
 	MailURL      string        // MAIL_URL
 	MailFrom     string        // MAIL_FROM
 	SESEndpoint  string        // SES_ENDPOINT
+	CheckDomain  bool          // MAIL_CHECK_DOMAIN: DNS check that a new address's domain takes mail
 	RedisURL     string        // REDIS_URL
 	TLSCertFile  string        // TLS_CERT_FILE: with TLS_KEY_FILE, serve HTTPS
 	TLSKeyFile   string        // TLS_KEY_FILE
@@ -91,6 +92,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.S3, err = loadS3(env)
 	errs = append(errs, err)
+	c.CheckDomain, err = parseOnOff(env("MAIL_CHECK_DOMAIN", strconv.FormatBool(c.Production())))
+	errs = append(errs, wrapVar("MAIL_CHECK_DOMAIN", err))
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -167,6 +170,17 @@ func parseDuration(s string) (time.Duration, error) {
 		err = fmt.Errorf("invalid duration %q", s)
 	}
 	return d, err
+}
+
+// parseOnOff accepts on/off and the forms of strconv.ParseBool.
+func parseOnOff(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "on":
+		return true, nil
+	case "off":
+		return false, nil
+	}
+	return strconv.ParseBool(s)
 }
 
 func splitList(s string) []string {

@@ -89,7 +89,22 @@ func TestLoadConfig(t *testing.T) {
 		{name: "ProductionDefaultCORS", env: map[string]string{"APP_ENV": "production", "JWT_SECRET_FILE": secretFile}, check: func(t *testing.T, c Config) {
 			wantList(t, "CORSOrigins", c.CORSOrigins, "https://instamern.netlify.app")
 			wantList(t, "JWTSecrets", c.JWTSecrets, prodSecret)
+			if !c.CheckDomain {
+				t.Error("CheckDomain = false; production checks mail domains by default")
+			}
 		}},
+		{name: "ProductionCheckDomainOff", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "MAIL_CHECK_DOMAIN": "off"},
+			check: func(t *testing.T, c Config) {
+				if c.CheckDomain {
+					t.Error("CheckDomain = true with MAIL_CHECK_DOMAIN=off")
+				}
+			}},
+		{name: "CheckDomainOn", env: map[string]string{"MAIL_CHECK_DOMAIN": "ON"}, check: func(t *testing.T, c Config) {
+			if !c.CheckDomain {
+				t.Error("CheckDomain = false with MAIL_CHECK_DOMAIN=ON")
+			}
+		}},
+		{name: "CheckDomainBad", env: map[string]string{"MAIL_CHECK_DOMAIN": "sometimes"}, wantErr: "MAIL_CHECK_DOMAIN"},
 		{name: "ProductionWildcardCORS", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "CORS_ORIGINS": "https://a.example,*"},
 			wantErr: "wildcard"},
 		{name: "ProductionDefaultSecret", env: map[string]string{"APP_ENV": "production"}, wantErr: "JWT_SECRET"},

@@ -48,6 +48,9 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 	}
 	svc := gram.New(gram.Config{ClientURL: cfg.ClientURL, PublicURL: cfg.PublicURL, SessionTTL: cfg.JWTExpiresIn}, store, blobs,
 		media.New(media.Config{}), templates, gram.NewHasher(gram.OWASPArgon2, 0), log)
+	if cfg.CheckDomain {
+		svc.Domains = &mail.DomainCheck{}
+	}
 	limiter, closeLimiter, err := openLimiter(ctx, cfg.RedisURL)
 	if err != nil {
 		return err
