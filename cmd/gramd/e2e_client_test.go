@@ -140,7 +140,7 @@ func (g *gramd) send(req *http.Request, token string, want int) *reply {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := g.client.Do(req)
 	if err != nil {
 		g.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}

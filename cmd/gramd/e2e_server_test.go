@@ -45,10 +45,13 @@ type gramd struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	dir  string // working directory: ./data lives here
-	base string // http://localhost:<port>
-	out  *syncBuffer
-	done chan struct{} // closed when the process has exited
-	err  error         // cmd.Wait's result, valid after done
+	base string // http://localhost:<port> (https:// with TLS)
+	// client speaks to the server: http.DefaultClient, or one that trusts
+	// the test certificate.
+	client *http.Client
+	out    *syncBuffer
+	done   chan struct{} // closed when the process has exited
+	err    error         // cmd.Wait's result, valid after done
 }
 
 // freePort returns a TCP port that was free a moment ago.
@@ -72,11 +75,21 @@ func minimalEnv(extra ...string) []string {
 // is killed at the end of the test if it is still running.
 func startGramd(t *testing.T, dir string, extra ...string) *gramd {
 	t.Helper()
+	return launchGramd(t, dir, nil, extra...)
+}
+
+// launchGramd is startGramd; with a non-nil tlsClient the server is
+// spoken to over HTTPS through that client.
+func launchGramd(t *testing.T, dir string, tlsClient *http.Client, extra ...string) *gramd {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
 	port := freePort(t)
-	g := &gramd{t: t, dir: dir, base: "http://localhost:" + port, out: &syncBuffer{}, done: make(chan struct{})}
+	g := &gramd{t: t, dir: dir, base: "http://localhost:" + port, client: http.DefaultClient, out: &syncBuffer{}, done: make(chan struct{})}
+	if tlsClient != nil {
+		g.base, g.client = "https://localhost:"+port, tlsClient
+	}
 	g.cmd = exec.Command(gramdBinary(t))
 	g.cmd.Dir = g.dir
 	g.cmd.Env = minimalEnv(append([]string{"PORT=" + port}, extra...)...)
@@ -109,7 +122,7 @@ func (g *gramd) waitHealthy() {
 			g.t.Fatalf("gramd exited before it was healthy: %v\n%s", g.err, g.out.String())
 		default:
 		}
-		res, err := http.Get(g.base + "/healthz")
+		res, err := g.client.Get(g.base + "/healthz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {

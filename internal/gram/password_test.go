@@ -2,9 +2,12 @@ package gram
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -138,4 +141,72 @@ func BenchmarkVerify(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestHasher_BoundedConcurrency: with every slot taken, both Hash and
+// Verify wait (and give up with their context); many concurrent calls
+// never run more than the semaphore size at once; the default size is
+// the number of CPUs.
+func TestHasher_BoundedConcurrency(t *testing.T) {
+	const slots = 3
+	h := NewHasher(Argon2Params{Memory: 4 * 1024, Time: 1, Threads: 1}, slots)
+	hash := mustHash(t, h, "tulip-orbit-42")
+	for range slots {
+		if err := h.acquire(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	if _, err := h.Hash(ctx, "x"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Hash with all slots taken: %v, want it to wait and time out", err)
+	}
+	if _, _, err := h.Verify(ctx, hash, "tulip-orbit-42"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Verify with all slots taken: %v, want it to wait and time out", err)
+	}
+	for range slots {
+		h.release()
+	}
+
+	// 24 concurrent calls; a sampler watches how many hold a slot.
+	var peak atomic.Int32
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if n := int32(len(h.sem)); n > peak.Load() {
+				peak.Store(n)
+			}
+			runtime.Gosched()
+		}
+	}()
+	var wg sync.WaitGroup
+	for i := range 24 {
+		wg.Go(func() {
+			var err error
+			if i%2 == 0 {
+				_, err = h.Hash(context.Background(), "tulip-orbit-42")
+			} else {
+				_, _, err = h.Verify(context.Background(), hash, "tulip-orbit-42")
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	<-sampled
+	if p := peak.Load(); p > slots || p == 0 {
+		t.Fatalf("peak concurrent hashes %d, want between 1 and %d", p, slots)
+	}
+	if c := cap(NewHasher(cheap, 0).sem); c != runtime.NumCPU() {
+		t.Fatalf("default concurrency %d, want NumCPU %d", c, runtime.NumCPU())
+	}
 }
