@@ -1,6 +1,7 @@
 // Command gramd serves the InstaMERN API. With no configuration it runs on
 // :8080 with SQLite and media under ./data and mail written to
-// ./data/outbox; see the README for every setting.
+// ./data/outbox; see the README for every setting. "gramd admin ..."
+// creates admins and changes roles (see adminUsage).
 package main
 
 import (
@@ -30,6 +31,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
+	}
+	switch {
+	case len(args) < 2: // no command: serve
+	case args[1] == "admin":
+		return runAdmin(ctx, cfg, args[2:], os.Stdin, stdout)
+	default:
+		return fmt.Errorf("unknown command %q: run gramd with no arguments to serve, or gramd admin\n%s", args[1], adminUsage)
 	}
 	return serve(ctx, cfg, stdout)
 }

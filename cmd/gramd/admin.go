@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/instamern/gram/internal/gram"
+	"github.com/instamern/gram/internal/sqlstore"
+)
+
+// The first admin never comes from an open endpoint: it is made on the
+// server's machine with "gramd admin", against the database the server
+// uses (DATABASE_URL / DATA_DIR). Its actions are audited with actor "cli".
+
+const adminUsage = `usage:
+  gramd admin create -username U -email E [-firstname F] [-lastname L] [-password-file P] [-reason R]
+      creates an admin account; the password is read from -password-file or,
+      without it, from the first line of standard input (never from a flag)
+  gramd admin promote USERNAME [-role admin|moderator|user] [-reason R]
+      sets a user's role (default admin) and ends the user's sessions`
+
+// runAdmin runs "gramd admin ARGS".
+func runAdmin(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(adminUsage)
+	}
+	svc, closeStore, err := adminService(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	switch args[0] {
+	case "create":
+		return adminCreate(ctx, svc, args[1:], stdin, stdout)
+	case "promote":
+		return adminPromote(ctx, svc, args[1:], stdout)
+	}
+	return fmt.Errorf("unknown admin command %q\n%s", args[0], adminUsage)
+}
+
+// adminService opens the store (applying migrations, as the server does)
+// and builds a service with only what accounts need.
+func adminService(ctx context.Context, cfg Config) (*gram.Service, func(), error) {
+	store, err := sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{MaxOpenConns: 2})
+	if err != nil {
+		return nil, nil, err
+	}
+	svc := gram.New(gram.Config{ClientURL: cfg.ClientURL}, store, nil, nil, nil,
+		gram.NewHasher(gram.OWASPArgon2, 0), slog.New(slog.DiscardHandler))
+	return svc, func() { _ = store.Close() }, nil
+}
+
+func adminCreate(ctx context.Context, svc *gram.Service, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("gramd admin create", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var in gram.SignupInput
+	fs.StringVar(&in.Username, "username", "", "username")
+	fs.StringVar(&in.Email, "email", "", "email address")
+	fs.StringVar(&in.Firstname, "firstname", "Site", "first name")
+	fs.StringVar(&in.Lastname, "lastname", "Admin", "last name")
+	passwordFile := fs.String("password-file", "", "file holding the password")
+	reason := fs.String("reason", "first admin, created with gramd admin create", "audit reason")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%v\n%s", err, adminUsage)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q\n%s", fs.Arg(0), adminUsage)
+	}
+	password, err := readPassword(*passwordFile, stdin)
+	if err != nil {
+		return err
+	}
+	in.Password, in.PasswordConfirm = password, password
+	u, err := svc.CreateAdmin(ctx, in, *reason)
+	if err != nil {
+		return cliError("admin create", err)
+	}
+	fmt.Fprintf(stdout, "created admin %s (id %s)\n", u.Username, u.ID)
+	return nil
+}
+
+func adminPromote(ctx context.Context, svc *gram.Service, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("gramd admin promote", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	role := fs.String("role", gram.RoleAdmin, "admin, moderator or user")
+	reason := fs.String("reason", "set with gramd admin promote", "audit reason")
+	// The username may come before or after the flags.
+	var names []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return fmt.Errorf("%v\n%s", err, adminUsage)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		names, args = append(names, fs.Arg(0)), fs.Args()[1:]
+	}
+	if len(names) != 1 {
+		return fmt.Errorf("name exactly one user\n%s", adminUsage)
+	}
+	u, err := svc.SetRoleByUsername(ctx, gram.CLIActor, names[0], *role, *reason)
+	if err != nil {
+		return cliError("admin promote", err)
+	}
+	fmt.Fprintf(stdout, "%s is now %s; their sessions have ended\n", u.Username, u.Role)
+	return nil
+}
+
+// readPassword reads the password from path, or from the first line of
+// stdin when path is empty. Only the line break is cut: spaces count.
+func readPassword(path string, stdin io.Reader) (string, error) {
+	var (
+		line string
+		err  error
+	)
+	if path != "" {
+		var b []byte
+		b, err = os.ReadFile(path)
+		line = string(b)
+	} else {
+		line, err = bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	line, _, _ = strings.Cut(line, "\n")
+	line = strings.TrimSuffix(line, "\r")
+	if line == "" {
+		return "", errors.New("no password given: use -password-file, or write it to standard input")
+	}
+	return line, nil
+}
+
+// cliError shows the domain's message for what the operator can fix, and
+// the cause of anything else.
+func cliError(cmd string, err error) error {
+	if gram.ErrorCode(err) == gram.EINTERNAL {
+		return fmt.Errorf("%s: %w", cmd, err)
+	}
+	return fmt.Errorf("%s: %s", cmd, gram.ErrorMessage(err))
+}
