@@ -81,12 +81,12 @@ func seedIfEmpty(ctx context.Context, dbURL string, c seed.Config, r *Report, pr
 	if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&users); err != nil {
 		return err
 	}
-	if users > 0 {
-		fmt.Fprintf(prog.w, "reusing the seeded database (%d users)\n", users)
-		return nil
-	}
 	if c.PasswordHash, err = seed.HashPassword(ctx, gram.NewHasher(gram.OWASPArgon2, 1)); err != nil {
 		return err
+	}
+	if users > 0 {
+		fmt.Fprintf(prog.w, "reusing the seeded database (%d users)\n", users)
+		return seed.EnableLogins(ctx, s, c.PasswordHash)
 	}
 	start := time.Now()
 	set, stop := prog.seeding()

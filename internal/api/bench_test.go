@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -61,6 +62,26 @@ func BenchmarkFeed(b *testing.B) {
 			b.ReportMetric(float64(n), "bytes/page")
 		})
 	}
+	// Over loopback TCP with 16 concurrent clients: adds the HTTP
+	// framing and the writes the handler benchmarks above do not see.
+	b.Run("first-http", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetParallelism(8) // 8 x GOMAXPROCS goroutines
+		client := h.srv.Client()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				res, err := client.Get(h.srv.URL + "/instamern/posts")
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				_ = res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					b.Fatalf("status %d", res.StatusCode)
+				}
+			}
+		})
+	})
 }
 
 // BenchmarkLikeToggle measures a like toggle in the store (one

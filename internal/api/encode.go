@@ -8,7 +8,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/instamern/gram/internal/gram"
@@ -29,11 +31,35 @@ type nullData struct{}
 
 func (nullData) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
 
-// encode writes v as JSON with the status.
+// bodies recycles response buffers; one that grew past maxPooled (a huge
+// profile) is left to the collector rather than kept.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooled = 256 << 10
+
+// encode writes v as JSON with the status. The body is encoded into a
+// buffer first, so that it goes out with a Content-Length in one write
+// instead of chunked through net/http's 4 KB buffer (a feed page is about
+// 9 KB: fewer writes, fewer syscalls), and so that an encoding failure is
+// still a clean 500 rather than half a body.
 func encode(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	buf := bodies.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooled {
+			bodies.Put(buf)
+		}
+	}()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		buf.Reset()
+		status = http.StatusInternalServerError
+		_ = json.NewEncoder(buf).Encode(failBody{Status: "error", Message: gram.ErrorMessage(err)})
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(buf.Bytes())
 }
 
 // ok writes a success envelope.

@@ -33,6 +33,21 @@ const Password = "seed-password-123"
 // HashPassword hashes Password with h, for Config.PasswordHash.
 func HashPassword(ctx context.Context, h *gram.Hasher) (string, error) { return h.Hash(ctx, Password) }
 
+// noLogin is the hash of users seeded without a PasswordHash (and of
+// every user seeded by gramseed before it had one).
+const noLogin = "seed-no-login"
+
+// EnableLogins gives the users seeded without a password hash the given
+// one, so that a database seeded that way can be logged into.
+func EnableLogins(ctx context.Context, s *sqlstore.Store, hash string) error {
+	q := `UPDATE users SET password_hash = ? WHERE password_hash = ?`
+	if s.Dialect() == "postgres" {
+		q = `UPDATE users SET password_hash = $1 WHERE password_hash = $2`
+	}
+	_, err := s.DB().ExecContext(ctx, q, hash, noLogin)
+	return err
+}
+
 // Validate checks the sizes.
 func (c Config) Validate() error {
 	if c.Users < 2 {
@@ -70,7 +85,7 @@ func Load(ctx context.Context, s *sqlstore.Store, c Config, o Options) ([]Table,
 	}
 	c.Now = c.Now.UTC().Truncate(time.Millisecond)
 	if c.PasswordHash == "" {
-		c.PasswordHash = "seed-no-login"
+		c.PasswordHash = noLogin
 	}
 	if o.Warn == nil {
 		o.Warn = func(string) {}

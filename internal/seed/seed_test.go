@@ -49,6 +49,20 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+// TestEnableLogins gives users seeded without a hash the given one.
+func TestEnableLogins(t *testing.T) {
+	s := dbtest.SQLite(t)
+	if _, err := seed.Load(t.Context(), s, seed.Config{Users: 5, Seed: 1}, seed.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.EnableLogins(t.Context(), s, "$argon2id$x"); err != nil {
+		t.Fatal(err)
+	}
+	if n := scalar(t, s, `SELECT count(*) FROM users WHERE password_hash = '$argon2id$x'`); n != 5 {
+		t.Errorf("%d of 5 users got the hash", n)
+	}
+}
+
 // TestBadCounters checks that the check can fail.
 func TestBadCounters(t *testing.T) {
 	s := dbtest.SQLite(t)
