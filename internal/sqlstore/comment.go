@@ -20,16 +20,25 @@ func scanComment(r scanner) (*gram.Comment, error) {
 	return &c, nil
 }
 
+// The statements of creating and deleting a comment.
+const (
+	qInsertComment    = `INSERT INTO comments (` + commentColumns + `) VALUES (?, ?, ?, ?, ?)`
+	qCommentCountUp   = `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`
+	qCommentByID      = `SELECT ` + commentColumns + ` FROM comments WHERE id = ?`
+	qDeleteComment    = `DELETE FROM comments WHERE id = ? RETURNING post_id`
+	qCommentCountDown = `UPDATE posts SET comment_count = comment_count - 1 WHERE id = ?`
+)
+
 func (s *Store) CreateComment(ctx context.Context, c *gram.Comment, n *gram.Notification) error {
 	err := s.inTx(ctx, func(t tx) error {
 		// Insert first: its foreign keys lock the author before the post
 		// row is updated, the order DeleteUser takes them in, so the two
 		// never deadlock. A missing post fails the foreign key.
-		if _, err := t.exec(ctx, `INSERT INTO comments (`+commentColumns+`) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := t.exec(ctx, qInsertComment,
 			c.ID, c.PostID, c.AuthorID, c.Text, ms(c.CreatedAt)); err != nil {
 			return err
 		}
-		if err := mustAffect(t.exec(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, c.PostID)); err != nil {
+		if err := mustAffect(t.exec(ctx, qCommentCountUp, c.PostID)); err != nil {
 			return err
 		}
 		return insertNotification(ctx, t, n)
@@ -41,17 +50,17 @@ func (s *Store) CreateComment(ctx context.Context, c *gram.Comment, n *gram.Noti
 }
 
 func (s *Store) CommentByID(ctx context.Context, id string) (*gram.Comment, error) {
-	c, err := scanComment(s.queryRow(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = ?`, id))
+	c, err := scanComment(s.queryRow(ctx, qCommentByID, id))
 	return c, s.wrap("comment by id", err)
 }
 
 func (s *Store) DeleteComment(ctx context.Context, id string, e *gram.AuditEntry) error {
 	err := s.inTx(ctx, func(t tx) error {
 		var postID string
-		if err := t.queryRow(ctx, `DELETE FROM comments WHERE id = ? RETURNING post_id`, id).Scan(&postID); err != nil {
+		if err := t.queryRow(ctx, qDeleteComment, id).Scan(&postID); err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, `UPDATE posts SET comment_count = comment_count - 1 WHERE id = ?`, postID); err != nil {
+		if _, err := t.exec(ctx, qCommentCountDown, postID); err != nil {
 			return err
 		}
 		return insertAudit(ctx, t, e)

@@ -7,11 +7,16 @@ import (
 	"github.com/instamern/gram/internal/gram"
 )
 
+// The statements of a follow and an unfollow (primary key of follows).
+const (
+	qFollow   = `INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?) ON CONFLICT (follower_id, followee_id) DO NOTHING`
+	qUnfollow = `DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`
+)
+
 func (s *Store) Follow(ctx context.Context, followerID, followeeID string, at time.Time, n *gram.Notification) (bool, error) {
 	var created bool
 	err := s.inTx(ctx, func(t tx) error {
-		res, err := t.exec(ctx, `INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)
-			ON CONFLICT (follower_id, followee_id) DO NOTHING`, followerID, followeeID, ms(at))
+		res, err := t.exec(ctx, qFollow, followerID, followeeID, ms(at))
 		if err != nil {
 			return err
 		}
@@ -30,7 +35,7 @@ func (s *Store) Follow(ctx context.Context, followerID, followeeID string, at ti
 }
 
 func (s *Store) Unfollow(ctx context.Context, followerID, followeeID string) (bool, error) {
-	res, err := s.exec(ctx, `DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`, followerID, followeeID)
+	res, err := s.exec(ctx, qUnfollow, followerID, followeeID)
 	if err != nil {
 		return false, s.wrap("unfollow", err)
 	}

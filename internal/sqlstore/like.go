@@ -1,7 +1,11 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/instamern/gram/internal/gram"
@@ -23,45 +27,113 @@ func (s *Store) ToggleLike(ctx context.Context, postID, userID string, at time.T
 	return liked, s.wrap("toggle like", err)
 }
 
+// The statements of a like toggle: each touches one like (primary key)
+// and one post (primary key).
+const (
+	qUnlike        = `DELETE FROM likes WHERE post_id = ? AND user_id = ?`
+	qLikeCountDown = `UPDATE posts SET like_count = like_count - 1 WHERE id = ?`
+	qLike          = `INSERT INTO likes (post_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT (post_id, user_id) DO NOTHING`
+	qLikeCountUp   = `UPDATE posts SET like_count = like_count + 1 WHERE id = ?`
+)
+
 func toggleLikeTx(ctx context.Context, t tx, postID, userID string, at time.Time, n *gram.Notification) (bool, error) {
-	res, err := t.exec(ctx, `DELETE FROM likes WHERE post_id = ? AND user_id = ?`, postID, userID)
+	res, err := t.exec(ctx, qUnlike, postID, userID)
 	if err != nil {
 		return false, err
 	}
 	if k, err := res.RowsAffected(); err != nil || k > 0 {
 		if err == nil {
-			_, err = t.exec(ctx, `UPDATE posts SET like_count = like_count - 1 WHERE id = ?`, postID)
+			_, err = t.exec(ctx, qLikeCountDown, postID)
 		}
 		return false, err
 	}
-	res, err = t.exec(ctx, `INSERT INTO likes (post_id, user_id, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (post_id, user_id) DO NOTHING`, postID, userID, ms(at))
+	res, err = t.exec(ctx, qLike, postID, userID, ms(at))
 	if err != nil {
 		return false, err
 	}
 	if k, err := res.RowsAffected(); err != nil || k == 0 {
 		return true, err // a concurrent toggle liked it first
 	}
-	if err := mustAffect(t.exec(ctx, `UPDATE posts SET like_count = like_count + 1 WHERE id = ?`, postID)); err != nil {
+	if err := mustAffect(t.exec(ctx, qLikeCountUp, postID)); err != nil {
 		return false, err
 	}
 	return true, insertNotification(ctx, t, n)
 }
 
-// qLikerIDs reads one post's likes in (post_id, created_at, user_id)
-// index order; one bounded lookup per post, however liked the post is.
-const qLikerIDs = `SELECT user_id FROM likes WHERE post_id = ? ORDER BY created_at, user_id LIMIT ?`
+// likerIDsQuery reads the first likes of n posts in one round trip: one
+// branch per post, each a bounded range of the (post_id, created_at,
+// user_id) index, however liked the post is. (A ROW_NUMBER() window over
+// post_id IN (...) would read every like of each post before dropping
+// all but the first limit.) The branches' order is not SQL's to keep, so
+// rows carry created_at and Go orders them.
+func likerIDsQuery(n int) string {
+	const branch = `SELECT post_id, user_id, created_at FROM (SELECT post_id, user_id, created_at FROM likes
+		WHERE post_id = ? ORDER BY created_at, user_id LIMIT ?) AS l`
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(" UNION ALL ")
+		}
+		b.WriteString(branch + strconv.Itoa(i))
+	}
+	return b.String()
+}
+
+// likerIDsChunk bounds the branches of one query (SQLite allows 500
+// SELECTs in a compound statement).
+const likerIDsChunk = 100
 
 func (s *Store) LikerIDs(ctx context.Context, postIDs []string, limit int) (map[string][]string, error) {
 	out := map[string][]string{}
-	for _, id := range postIDs {
-		ids, err := s.ids(ctx, qLikerIDs, id, limit)
-		if err != nil {
+	ids := slices.Compact(slices.Sorted(slices.Values(postIDs)))
+	for chunk := range slices.Chunk(ids, likerIDsChunk) {
+		if err := s.likerIDs(ctx, chunk, limit, out); err != nil {
 			return nil, s.wrap("liker ids", err)
-		}
-		if len(ids) > 0 {
-			out[id] = ids
 		}
 	}
 	return out, nil
+}
+
+// like is one row of likerIDsQuery.
+type like struct {
+	userID string
+	at     int64
+}
+
+// likerIDs adds the likers of postIDs (distinct) to out.
+func (s *Store) likerIDs(ctx context.Context, postIDs []string, limit int, out map[string][]string) error {
+	args := make([]any, 0, 2*len(postIDs))
+	for _, id := range postIDs {
+		args = append(args, id, limit)
+	}
+	rows, err := s.query(ctx, likerIDsQuery(len(postIDs)), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	likes := map[string][]like{}
+	for rows.Next() {
+		var (
+			postID string
+			l      like
+		)
+		if err := rows.Scan(&postID, &l.userID, &l.at); err != nil {
+			return err
+		}
+		likes[postID] = append(likes[postID], l)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for postID, ls := range likes {
+		slices.SortFunc(ls, func(a, b like) int {
+			return cmp.Or(cmp.Compare(a.at, b.at), strings.Compare(a.userID, b.userID))
+		})
+		ids := make([]string, len(ls))
+		for i, l := range ls {
+			ids[i] = l.userID
+		}
+		out[postID] = ids
+	}
+	return nil
 }

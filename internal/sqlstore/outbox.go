@@ -39,6 +39,13 @@ func scanOutbox(r scanner) (*gram.OutboxMail, error) {
 	return &m, nil
 }
 
+// The statements of claiming mail: a range of mail_outbox_due, then an
+// update by primary key per claimed row.
+const (
+	qClaimMail = `SELECT ` + outboxColumns + ` FROM mail_outbox WHERE sent_at = 0 AND failed = FALSE AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`
+	qLeaseMail = `UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?, claim_token = ? WHERE id = ?`
+)
+
 // ClaimMail selects due rows (skipping rows another replica has locked,
 // on PostgreSQL; SQLite has a single writer) and pushes their next attempt
 // out by the lease in the same transaction.
@@ -46,8 +53,7 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 	var out []gram.OutboxMail
 	err := s.inTx(ctx, func(t tx) error {
 		out = out[:0]
-		rows, err := t.query(ctx, `SELECT `+outboxColumns+` FROM mail_outbox
-			WHERE sent_at = 0 AND NOT failed AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`+t.d.skipLocked, ms(now), limit)
+		rows, err := t.query(ctx, qClaimMail+t.d.skipLocked, ms(now), limit)
 		if err != nil {
 			return err
 		}
@@ -68,8 +74,7 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 			out[i].Attempts++
 			out[i].NextAttemptAt = next
 			out[i].ClaimToken = rand.Text()
-			if _, err := t.exec(ctx, `UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?, claim_token = ? WHERE id = ?`,
-				ms(next), out[i].ClaimToken, out[i].ID); err != nil {
+			if _, err := t.exec(ctx, qLeaseMail, ms(next), out[i].ClaimToken, out[i].ID); err != nil {
 				return err
 			}
 		}

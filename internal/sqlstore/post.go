@@ -54,17 +54,23 @@ func (s *Store) DeletePost(ctx context.Context, id string, e *gram.AuditEntry) e
 }
 
 // feedQuery walks the (created_at, id) index backwards from the cursor
-// (a row-value comparison, which both dialects turn into an index range);
-// the join only filters out posts of deactivated authors. CROSS JOIN
-// pins posts as the outer loop on SQLite, whose planner otherwise picks
-// "scan users, sort their posts" once ANALYZE has seen a big table;
-// PostgreSQL treats it as the inner join it is.
+// (a row-value comparison, which both dialects turn into an index range)
+// and keeps a post if its author is active: a correlated EXISTS, one
+// primary-key lookup per post read. Written as a join, SQLite's planner
+// built a Bloom filter over the whole users table for every page;
+// PostgreSQL plans the EXISTS as the same nested loop as the join.
 func feedQuery(cursor bool) string {
-	q := `SELECT ` + postColumns + ` FROM posts p CROSS JOIN users u WHERE u.id = p.author_id AND u.active`
+	q := `SELECT ` + postColumns + ` FROM posts p WHERE ` + authorActive("p.author_id")
 	if cursor {
 		q += ` AND (p.created_at, p.id) < (?, ?)`
 	}
 	return q + ` ORDER BY p.created_at DESC, p.id DESC LIMIT ?`
+}
+
+// authorActive is the condition that the user with id col is active, as
+// an index lookup per row of the outer query.
+func authorActive(col string) string {
+	return `EXISTS (SELECT 1 FROM users u WHERE u.id = ` + col + ` AND u.active)`
 }
 
 // postsByUserQuery walks the (author_id, created_at, id) index backwards.

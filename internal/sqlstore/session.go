@@ -7,6 +7,15 @@ import (
 	"github.com/instamern/gram/internal/gram"
 )
 
+// The statements of sessions: all by primary key but the revocation of a
+// user's other sessions (sessions_user).
+const (
+	qSessionByID        = `SELECT ` + sessionColumns + ` FROM sessions WHERE id = ?`
+	qTouchSession       = `UPDATE sessions SET last_used = ? WHERE id = ?`
+	qRevokeSession      = `DELETE FROM sessions WHERE id = ?`
+	qRevokeUserSessions = `DELETE FROM sessions WHERE user_id = ? AND id <> ?`
+)
+
 func (s *Store) CreateSession(ctx context.Context, ss *gram.Session) error {
 	_, err := s.exec(ctx, `INSERT INTO sessions (id, user_id, user_agent, ip, created_at, last_used, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, ss.ID, ss.UserID, ss.UserAgent, ss.IP, ms(ss.CreatedAt), ms(ss.LastUsed), ms(ss.ExpiresAt))
@@ -28,7 +37,7 @@ func scanSession(r scanner) (*gram.Session, error) {
 }
 
 func (s *Store) SessionByID(ctx context.Context, id string) (*gram.Session, error) {
-	ss, err := scanSession(s.queryRow(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id))
+	ss, err := scanSession(s.queryRow(ctx, qSessionByID, id))
 	return ss, s.wrap("session by id", err)
 }
 
@@ -51,16 +60,16 @@ func (s *Store) SessionsByUser(ctx context.Context, userID string, now time.Time
 }
 
 func (s *Store) TouchSession(ctx context.Context, id string, at time.Time) error {
-	_, err := s.exec(ctx, `UPDATE sessions SET last_used = ? WHERE id = ?`, ms(at), id)
+	_, err := s.exec(ctx, qTouchSession, ms(at), id)
 	return s.wrap("touch session", err)
 }
 
 func (s *Store) RevokeSession(ctx context.Context, id string) error {
-	_, err := s.exec(ctx, `DELETE FROM sessions WHERE id = ?`, id)
+	_, err := s.exec(ctx, qRevokeSession, id)
 	return s.wrap("revoke session", err)
 }
 
 func (s *Store) RevokeUserSessions(ctx context.Context, userID, exceptID string) error {
-	_, err := s.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, exceptID)
+	_, err := s.exec(ctx, qRevokeUserSessions, userID, exceptID)
 	return s.wrap("revoke user sessions", err)
 }

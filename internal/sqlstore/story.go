@@ -30,8 +30,10 @@ func (s *Store) CreateStory(ctx context.Context, st *gram.Story) error {
 	return s.wrap("create story", err)
 }
 
+const qStoryByID = `SELECT ` + storyColumns + ` FROM stories s WHERE s.id = ?`
+
 func (s *Store) StoryByID(ctx context.Context, id string) (*gram.Story, error) {
-	st, err := scanStory(s.queryRow(ctx, `SELECT `+storyColumns+` FROM stories s WHERE s.id = ?`, id))
+	st, err := scanStory(s.queryRow(ctx, qStoryByID, id))
 	return st, s.wrap("story by id", err)
 }
 
@@ -46,18 +48,20 @@ func (s *Store) DeleteStory(ctx context.Context, id string, e *gram.AuditEntry) 
 }
 
 // qActiveStories walks the (expires_at, id) index backwards: every story
-// lives gram.StoryTTL, so the latest to expire is the newest.
-// CROSS JOIN keeps stories the outer loop on SQLite (see feedQuery).
-const qActiveStories = `SELECT ` + storyColumns + ` FROM stories s CROSS JOIN users u
-	WHERE u.id = s.user_id AND s.expires_at > ? AND u.active ORDER BY s.expires_at DESC, s.id DESC LIMIT ?`
+// lives gram.StoryTTL, so the latest to expire is the newest. The owner's
+// state is a lookup per story (see feedQuery).
+var qActiveStories = `SELECT ` + storyColumns + ` FROM stories s
+	WHERE s.expires_at > ? AND ` + authorActive("s.user_id") + ` ORDER BY s.expires_at DESC, s.id DESC LIMIT ?`
 
 func (s *Store) ActiveStories(ctx context.Context, now time.Time, limit int) ([]*gram.Story, error) {
 	out, err := s.stories(ctx, qActiveStories, ms(now), limit)
 	return out, s.wrap("active stories", err)
 }
 
+const qExpiredStories = `SELECT ` + storyColumns + ` FROM stories s WHERE s.expires_at <= ? ORDER BY s.expires_at LIMIT ?`
+
 func (s *Store) ExpiredStories(ctx context.Context, now time.Time, limit int) ([]*gram.Story, error) {
-	out, err := s.stories(ctx, `SELECT `+storyColumns+` FROM stories s WHERE s.expires_at <= ? ORDER BY s.expires_at LIMIT ?`, ms(now), limit)
+	out, err := s.stories(ctx, qExpiredStories, ms(now), limit)
 	return out, s.wrap("expired stories", err)
 }
 

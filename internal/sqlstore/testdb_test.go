@@ -35,6 +35,7 @@ func OpenTestPostgres(t *testing.T) *Store {
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}
+	installTrigram(t, admin)
 	schema := "gramtest_" + randomHex(8)
 	if _, err := admin.ExecContext(t.Context(), `CREATE SCHEMA `+schema); err != nil {
 		_ = admin.Close()
@@ -59,6 +60,29 @@ func OpenTestPostgres(t *testing.T) *Store {
 		t.Fatalf("open postgres store: %v", err)
 	}
 	return s
+}
+
+// installTrigram creates pg_trgm in the public schema, as a DBA would,
+// unless it exists. Left to migration 0005, the first test would create
+// it in its own schema, and dropping that schema would drop the trigram
+// indexes of the tests still running. The lock is the migration's.
+func installTrigram(t *testing.T, admin *sql.DB) {
+	t.Helper()
+	tx, err := admin.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatalf("begin: %v", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(t.Context(), `SELECT pg_advisory_xact_lock(hashtext('gram: pg_trgm'))`); err != nil {
+		t.Fatalf("lock: %v", err)
+	}
+	if _, err := tx.ExecContext(t.Context(), `CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public`); err != nil {
+		t.Logf("pg_trgm not available (%v); search will scan", err)
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatalf("commit: %v", err)
+	}
 }
 
 func randomHex(n int) string {

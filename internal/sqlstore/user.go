@@ -45,8 +45,10 @@ func (s *Store) CreateUser(ctx context.Context, u *gram.User, welcome *gram.Outb
 	return s.wrap("create user", err)
 }
 
+const qUserByID = `SELECT ` + userColumns + ` FROM users WHERE id = ?`
+
 func (s *Store) UserByID(ctx context.Context, id string) (*gram.User, error) {
-	u, err := scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	u, err := scanUser(s.queryRow(ctx, qUserByID, id))
 	return u, s.wrap("user by id", err)
 }
 
@@ -66,11 +68,13 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (*gram.User
 	return u, s.wrap("user by username", err)
 }
 
+const qUserByEmail = `SELECT ` + userColumns + ` FROM users WHERE email = ?`
+
 func (s *Store) UserByEmail(ctx context.Context, email string) (*gram.User, error) {
 	if !storable(email) {
 		return nil, gram.ErrNotFound
 	}
-	u, err := scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
+	u, err := scanUser(s.queryRow(ctx, qUserByEmail, email))
 	return u, s.wrap("user by email", err)
 }
 
@@ -218,13 +222,20 @@ func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*gr
 	return append(prefix, rest...), s.wrap("search users", err)
 }
 
+// SampleUsers reads a range of the primary key from fromID, then wraps
+// around to the start.
+const (
+	qSampleFrom = `SELECT ` + userColumns + ` FROM users WHERE active AND id >= ? ORDER BY id LIMIT ?`
+	qSampleWrap = `SELECT ` + userColumns + ` FROM users WHERE active AND id < ? ORDER BY id LIMIT ?`
+)
+
 func (s *Store) SampleUsers(ctx context.Context, fromID string, limit int) ([]*gram.User, error) {
-	out, err := s.users(ctx, `SELECT `+userColumns+` FROM users WHERE active AND id >= ? ORDER BY id LIMIT ?`, fromID, limit)
+	out, err := s.users(ctx, qSampleFrom, fromID, limit)
 	if err != nil || len(out) >= limit {
 		return out, s.wrap("sample users", err)
 	}
 	// Wrap around to the start of the id space.
-	more, err := s.users(ctx, `SELECT `+userColumns+` FROM users WHERE active AND id < ? ORDER BY id LIMIT ?`, fromID, limit-len(out))
+	more, err := s.users(ctx, qSampleWrap, fromID, limit-len(out))
 	return append(out, more...), s.wrap("sample users", err)
 }
 
