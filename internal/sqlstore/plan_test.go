@@ -33,6 +33,7 @@ type planValues struct {
 	commentCursorAt            int64
 	sessionID                  string
 	storyID                    string
+	mailID                     string // a due mail
 	infix                      string // a search term that is no name's prefix
 	now                        int64
 	newID                      string
@@ -42,7 +43,7 @@ func emptyValues() planValues {
 	const id, at = "67c2e8b0f22b19f988c6f026", int64(1740830400000)
 	return planValues{userID: id, username: "alice", email: "alice@example.com", postID: id, likerID: id,
 		feedIDs: []string{id, id}, cursorAt: at, cursorID: id, userCursorAt: at, userCursorID: id,
-		commentID: id, commentCursorID: id, commentCursorAt: at, sessionID: id, storyID: id,
+		commentID: id, commentCursorID: id, commentCursorAt: at, sessionID: id, storyID: id, mailID: id,
 		infix: "lic", now: at, newID: "67c2e8b0f22b19f988c6f027"}
 }
 
@@ -99,7 +100,7 @@ func planCases(v planValues) []planCase {
 		{name: "RevokeUserSessions", query: qRevokeUserSessions, args: []any{v.userID, v.sessionID}, index: "sessions_user", write: true},
 		// The mail sender's claim.
 		{name: "ClaimMail", query: qClaimMail, args: []any{v.now, 10}, index: "mail_outbox_due"},
-		{name: "ClaimMail/Lease", query: qLeaseMail, args: []any{v.now, v.newID}, index: "mail_outbox", write: true},
+		{name: "ClaimMail/Lease", query: qLeaseMail, args: []any{v.now, "token", v.mailID}, index: "mail_outbox", write: true},
 	}
 }
 

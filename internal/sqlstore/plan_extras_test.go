@@ -1,0 +1,209 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/instamern/gram/internal/gram"
+)
+
+// Sizes of the rows seedExtras adds to a gramseed dataset.
+const (
+	extraComments      = 1_000_000
+	extraHotComments   = 5_000
+	extraNotifications = 1_000_000
+	extraStories       = 100_000
+	extraSessions      = 200_000
+	extraMails         = 100_000
+)
+
+// seedExtras adds, once (while comments is empty), what gramseed does not
+// load but the endpoints read: comments, notifications, stories, sessions,
+// sent and due mail, and one viral post (the newest, so that it is on the
+// feed's first page) liked by every user. Then it refreshes statistics.
+func seedExtras(t *testing.T, s *Store) {
+	ctx := t.Context()
+	var n int
+	if err := s.w.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n > 0 {
+		return
+	}
+	start := time.Now()
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// The rows are consistent by construction: skip foreign-key checks
+	// where the session may (SQLite; PostgreSQL as a superuser).
+	if s.d.name == "sqlite" {
+		_, _ = conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`)
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
+	} else if _, err := conn.ExecContext(ctx, `SET session_replication_role = replica`); err == nil {
+		defer conn.ExecContext(context.WithoutCancel(ctx), `RESET session_replication_role`)
+	}
+	x := newExtras(t, conn, s.d)
+	x.viralPost(t)
+	x.load(t, "comments", []string{"id", "post_id", "author_id", "body", "created_at"}, extraComments, x.comment)
+	x.load(t, "notifications", []string{"id", "recipient_id", "actor_id", "kind", "post_id", "dedupe", "created_at"}, extraNotifications, x.notification)
+	x.load(t, "stories", []string{"id", "user_id", "photo_key", "created_at", "expires_at"}, extraStories, x.story)
+	x.load(t, "sessions", []string{"id", "user_id", "user_agent", "ip", "created_at", "last_used", "expires_at"}, extraSessions, x.session)
+	x.load(t, "mail_outbox", []string{"id", "recipient", "subject", "html", "text", "attempts", "created_at", "next_attempt_at", "sent_at", "failed", "last_error"}, extraMails, x.mail)
+	analyze := `ANALYZE`
+	if s.d.name == "postgres" {
+		analyze = `VACUUM (ANALYZE)` // sets the visibility map, as autovacuum would
+	}
+	if _, err := conn.ExecContext(ctx, analyze); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("seedExtras: %v", time.Since(start).Round(time.Millisecond))
+}
+
+// extras generates the rows of seedExtras.
+type extras struct {
+	conn   *sql.Conn
+	d      dialect
+	rng    *rand.Rand
+	users  []string
+	posts  []string
+	postAt []int64
+	hot    string // the viral post
+	hotAt  int64
+	now    int64
+}
+
+func newExtras(t *testing.T, conn *sql.Conn, d dialect) *extras {
+	x := &extras{conn: conn, d: d, rng: rand.New(rand.NewPCG(2, 3)), now: time.Now().UnixMilli()}
+	rows, err := conn.QueryContext(t.Context(), `SELECT id FROM users ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		_ = rows.Scan(&id)
+		x.users = append(x.users, id)
+	}
+	rows.Close()
+	rows, err = conn.QueryContext(t.Context(), `SELECT id, created_at FROM posts ORDER BY created_at DESC, id DESC`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var (
+			id string
+			at int64
+		)
+		_ = rows.Scan(&id, &at)
+		x.posts, x.postAt = append(x.posts, id), append(x.postAt, at)
+	}
+	rows.Close()
+	if len(x.users) < 2 || len(x.posts) == 0 {
+		t.Fatal("seedExtras: seed users and posts first")
+	}
+	x.hot, x.hotAt = x.posts[0], x.postAt[0]
+	return x
+}
+
+// viralPost makes every user like the newest post.
+func (x *extras) viralPost(t *testing.T) {
+	ctx := t.Context()
+	for _, q := range []string{
+		`INSERT INTO likes (post_id, user_id, created_at) SELECT ?, u.id, ? FROM users u
+			WHERE NOT EXISTS (SELECT 1 FROM likes l WHERE l.post_id = ? AND l.user_id = u.id)`,
+		`UPDATE posts SET like_count = (SELECT COUNT(*) FROM likes WHERE post_id = ?) WHERE id = ?`,
+	} {
+		args := []any{x.hot, x.hotAt + 1000, x.hot}
+		if strings.HasPrefix(q, "UPDATE") {
+			args = []any{x.hot, x.hot}
+		}
+		if _, err := x.conn.ExecContext(ctx, x.d.rebind(q), args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// id returns a new id at ms (unique: NewID counts).
+func (x *extras) id(ms int64) string {
+	return gram.NewID(time.UnixMilli(ms))
+}
+
+// user picks a user, skewed like gramseed's authors: low numbers more often.
+func (x *extras) user() string {
+	return x.users[int(float64(len(x.users))*math.Pow(x.rng.Float64(), 2))]
+}
+
+func (x *extras) comment(i int) []any {
+	p := x.rng.IntN(len(x.posts))
+	if i < extraHotComments {
+		p = 0
+	}
+	at := x.postAt[p] + x.rng.Int64N(7*24*3600*1000)
+	return []any{x.id(at), x.posts[p], x.users[x.rng.IntN(len(x.users))], "seeded comment", at}
+}
+
+func (x *extras) notification(i int) []any {
+	at := x.now - x.rng.Int64N(365*24*3600*1000)
+	id := x.id(at)
+	kind, post := []string{gram.NotifyLike, gram.NotifyComment, gram.NotifyFollow}[i%3], x.posts[x.rng.IntN(len(x.posts))]
+	if kind == gram.NotifyFollow {
+		post = ""
+	}
+	return []any{id, x.user(), x.users[x.rng.IntN(len(x.users))], kind, post, kind + ":" + id, at}
+}
+
+func (x *extras) story(int) []any {
+	at := x.now - x.rng.Int64N(10*24*3600*1000)
+	id := x.id(at)
+	return []any{id, x.users[x.rng.IntN(len(x.users))], "stories/" + id + ".jpg", at, at + gram.StoryTTL.Milliseconds()}
+}
+
+func (x *extras) session(i int) []any {
+	at := x.now - x.rng.Int64N(30*24*3600*1000)
+	return []any{x.id(at), x.users[i%len(x.users)], "seed", "127.0.0.1", at, at, at + 90*24*3600*1000}
+}
+
+func (x *extras) mail(i int) []any {
+	at := x.now - x.rng.Int64N(30*24*3600*1000)
+	sent := at + 1000
+	if i < 100 { // due
+		sent = 0
+	}
+	return []any{x.id(at), "seed@example.com", "Welcome", "<p>hi</p>", "hi", 1, at, at, sent, false, ""}
+}
+
+// load inserts n generated rows in multi-row INSERTs, in one transaction.
+func (x *extras) load(t *testing.T, table string, cols []string, n int, row func(int) []any) {
+	ctx := t.Context()
+	start := time.Now()
+	const perStmt = 500
+	one := "(" + placeholders(len(cols)) + ")"
+	tx, err := x.conn.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	args := make([]any, 0, perStmt*len(cols))
+	for i := 0; i < n; {
+		k := min(perStmt, n-i)
+		args = args[:0]
+		for j := range k {
+			args = append(args, row(i+j)...)
+		}
+		q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", k), ", ")
+		if _, err := tx.ExecContext(ctx, x.d.rebind(q), args...); err != nil {
+			t.Fatalf("load %s: %v", table, err)
+		}
+		i += k
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("seedExtras: %s %d rows in %v", table, n, time.Since(start).Round(time.Millisecond))
+}
