@@ -34,6 +34,7 @@ type Config struct {
 	MailFrom     string        // MAIL_FROM
 	SESEndpoint  string        // SES_ENDPOINT
 	CheckDomain  bool          // MAIL_CHECK_DOMAIN: DNS check that a new address's domain takes mail
+	SNSTopicARN  string        // SES_SNS_TOPIC_ARN: enables the SES bounce/complaint webhook for that topic
 	RedisURL     string        // REDIS_URL
 	TLSCertFile  string        // TLS_CERT_FILE: with TLS_KEY_FILE, serve HTTPS
 	TLSKeyFile   string        // TLS_KEY_FILE
@@ -69,6 +70,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.MailURL = env("MAIL_URL", "log:"+filepath.Join(c.DataDir, "outbox"))
 	c.MailFrom = env("MAIL_FROM", "InstaMERN <no-reply@localhost>")
 	c.SESEndpoint = env("SES_ENDPOINT", "")
+	c.SNSTopicARN = env("SES_SNS_TOPIC_ARN", "")
 	c.RedisURL = env("REDIS_URL", "")
 	c.CORSOrigins = splitList(env("CORS_ORIGINS", c.ClientURL))
 	if !c.Production() && !slices.Contains(c.CORSOrigins, "http://localhost:3000") {

@@ -60,6 +60,7 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 		Production: cfg.Production(), TLS: cfg.TLSCertFile != "", CORSOrigins: cfg.CORSOrigins, JWTSecrets: cfg.JWTSecrets, TokenTTL: cfg.JWTExpiresIn,
 		AuthLimit: cfg.Limits.Auth, WriteLimit: cfg.Limits.Write, ReadLimit: cfg.Limits.Read, LoginFails: cfg.Limits.LoginFails,
 		TrustedProxies: cfg.Limits.TrustedProxies, ForwardedHeader: cfg.Limits.ForwardedHeader, Media: blob.Handler(blobs),
+		SNSTopicARN: cfg.SNSTopicARN,
 	}, limiter, log)
 	sender := &mail.Sender{Store: store, Transport: transport, Log: log}
 	svc.MailQueued = sender.Wake

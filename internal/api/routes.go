@@ -68,4 +68,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("DELETE /instamern/admin/comments/{id}", staff(s.handleModerateDeleteComment))
 	mux.Handle("DELETE /instamern/admin/stories/{id}", staff(s.handleModerateDeleteStory))
 	mux.Handle("GET /instamern/admin/audit", staff(s.handleAudit))
+
+	// SES bounces and complaints through SNS, when a topic is configured.
+	if s.cfg.SNSTopicARN != "" {
+		mux.Handle("POST /instamern/webhooks/ses", write(http.HandlerFunc(s.handleSESWebhook)))
+	}
 }

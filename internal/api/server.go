@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/instamern/gram/internal/gram"
+	"github.com/instamern/gram/internal/sns"
 )
 
 // Config is what the HTTP layer needs to know.
@@ -30,6 +31,11 @@ type Config struct {
 	TrustedProxies  []netip.Prefix
 	ForwardedHeader string
 	Media           http.Handler // serves GET /media/{key...}; nil when media is elsewhere
+	// SNSTopicARN, when set, enables POST /instamern/webhooks/ses for SES
+	// bounce and complaint notifications of that topic, checked by SNS
+	// (nil means an sns.Verifier trusting only SNS hosts).
+	SNSTopicARN string
+	SNS         SNSVerifier
 }
 
 // Server is the HTTP API.
@@ -58,6 +64,9 @@ func NewServer(svc *gram.Service, cfg Config, limiter Limiter, log *slog.Logger)
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.SNS == nil {
+		cfg.SNS = &sns.Verifier{}
 	}
 	s := &Server{svc: svc, cfg: cfg, log: log, tokens: newTokens(cfg.JWTSecrets, cfg.TokenTTL), limiter: limiter}
 	mux := http.NewServeMux()
