@@ -43,6 +43,7 @@ type config struct {
 	phases                 map[string]bool
 	out, cpuprofile, pprof string
 	newestPosts, deepPosts int
+	hashSlots              int
 }
 
 func parseFlags(args []string, errOut io.Writer) (*config, error) {
@@ -62,6 +63,7 @@ func parseFlags(args []string, errOut io.Writer) (*config, error) {
 	fs.StringVar(&c.out, "out", "", "directory to write results.json and results.md into")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the phases (server included when in process)")
 	fs.StringVar(&c.pprof, "pprof", "", "serve net/http/pprof on this address (e.g. localhost:6060)")
+	fs.IntVar(&c.hashSlots, "hash-concurrency", 0, "in process: concurrent password hashes (0: gramd's default)")
 	fs.IntVar(&c.newestPosts, "read-posts", 1500, "newest posts to read, like and comment on")
 	fs.IntVar(&c.deepPosts, "read-posts-deep", 500, "posts from 360 days back to read too")
 	if err := fs.Parse(args); err != nil {

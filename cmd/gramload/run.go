@@ -50,7 +50,7 @@ func openTarget(ctx context.Context, c *config, r *Report, t *target, prog *prog
 		cleanup()
 		return nil, err
 	}
-	srv, err := startServer(ctx, dbURL, dir)
+	srv, err := startServer(ctx, dbURL, dir, c.hashSlots)
 	if err != nil {
 		cleanup()
 		return nil, err

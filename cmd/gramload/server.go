@@ -31,7 +31,7 @@ type server struct {
 	stop  func()
 }
 
-func startServer(ctx context.Context, dbURL, dataDir string) (*server, error) {
+func startServer(ctx context.Context, dbURL, dataDir string, hashSlots int) (*server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -42,7 +42,7 @@ func startServer(ctx context.Context, dbURL, dataDir string) (*server, error) {
 		_ = ln.Close()
 		return nil, err
 	}
-	s, err := wire(ctx, store, dataDir, base)
+	s, err := wire(ctx, store, dataDir, base, hashSlots)
 	if err != nil {
 		_ = ln.Close()
 		_ = store.Close()
@@ -52,7 +52,7 @@ func startServer(ctx context.Context, dbURL, dataDir string) (*server, error) {
 	return s, nil
 }
 
-func wire(ctx context.Context, store *sqlstore.Store, dataDir, base string) (*server, error) {
+func wire(ctx context.Context, store *sqlstore.Store, dataDir, base string, hashSlots int) (*server, error) {
 	// Production logs every request as JSON; format it, then drop it.
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	blobs, err := blob.Open(ctx, blob.Config{URL: filepath.Join(dataDir, "media"), AppURL: base})
@@ -63,7 +63,7 @@ func wire(ctx context.Context, store *sqlstore.Store, dataDir, base string) (*se
 	if err != nil {
 		return nil, err
 	}
-	svc := gram.New(gram.Config{}, store, blobs, media.New(media.Config{}), templates, gram.NewHasher(gram.OWASPArgon2, 0), log)
+	svc := gram.New(gram.Config{}, store, blobs, media.New(media.Config{}), templates, gram.NewHasher(gram.OWASPArgon2, hashSlots), log)
 	handler := api.NewServer(svc, api.Config{JWTSecrets: []string{randomSecret()}, Media: blob.Handler(blobs)},
 		api.NewMemLimiter(), log)
 	sender := &mail.Sender{Store: store, Transport: discardMail{}, Log: log}
