@@ -30,13 +30,14 @@ func (s *Store) SetEmailChange(ctx context.Context, c gram.EmailChange, mails ..
 	return s.wrap("set email change", err)
 }
 
+const qConfirmEmailChange = `DELETE FROM email_changes WHERE token_hash = ? AND expires_at > ? RETURNING user_id, new_email`
+
 func (s *Store) ConfirmEmailChange(ctx context.Context, tokenHash string, now time.Time,
 	apply func(u *gram.User, newEmail string) (*gram.OutboxMail, error)) (*gram.User, error) {
 	var out *gram.User
 	err := s.inTx(ctx, func(t tx) error {
 		var userID, email string
-		err := t.queryRow(ctx, `DELETE FROM email_changes WHERE token_hash = ? AND expires_at > ? RETURNING user_id, new_email`,
-			tokenHash, ms(now)).Scan(&userID, &email)
+		err := t.queryRow(ctx, qConfirmEmailChange, tokenHash, ms(now)).Scan(&userID, &email)
 		if err != nil {
 			return err
 		}

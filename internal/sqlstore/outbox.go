@@ -116,8 +116,10 @@ func (s *Store) SuppressMail(ctx context.Context, email, reason string, at time.
 	return s.wrap("suppress mail", err)
 }
 
+const qMailSuppressed = `SELECT COUNT(*) FROM mail_suppressions WHERE email = ?`
+
 func (s *Store) MailSuppressed(ctx context.Context, email string) (bool, error) {
 	var n int
-	err := s.queryRow(ctx, `SELECT COUNT(*) FROM mail_suppressions WHERE email = ?`, strings.ToLower(email)).Scan(&n)
+	err := s.queryRow(ctx, qMailSuppressed, strings.ToLower(email)).Scan(&n)
 	return n > 0, s.wrap("mail suppressed", err)
 }

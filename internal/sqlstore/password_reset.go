@@ -21,12 +21,13 @@ func (s *Store) SetPasswordReset(ctx context.Context, r gram.PasswordReset, m *g
 	return s.wrap("set password reset", err)
 }
 
+const qResetPassword = `DELETE FROM password_resets WHERE token_hash = ? AND expires_at > ? RETURNING user_id`
+
 func (s *Store) ResetPassword(ctx context.Context, tokenHash string, now time.Time, fn func(*gram.User) error) (*gram.User, error) {
 	var out *gram.User
 	err := s.inTx(ctx, func(t tx) error {
 		var userID string
-		err := t.queryRow(ctx, `DELETE FROM password_resets WHERE token_hash = ? AND expires_at > ? RETURNING user_id`,
-			tokenHash, ms(now)).Scan(&userID)
+		err := t.queryRow(ctx, qResetPassword, tokenHash, ms(now)).Scan(&userID)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,22 +21,18 @@ const (
 	extraStories       = 100_000
 	extraSessions      = 200_000
 	extraMails         = 100_000
+	extraTokens        = 20_000 // password resets, email changes, suppressions
+	extraAudit         = 100_000
 )
 
-// seedExtras adds, once (while comments is empty), what gramseed does not
-// load but the endpoints read: comments, notifications, stories, sessions,
-// sent and due mail, and one viral post (the newest, so that it is on the
-// feed's first page) liked by every user. Then it refreshes statistics.
+// seedExtras adds what gramseed does not load but the endpoints read,
+// into each of these tables that is empty: comments (with, the first
+// time, one viral post: the newest, so that it is on the feed's first
+// page, liked by every user), notifications, stories, sessions, sent and
+// due mail, password resets, email changes, suppressions and the audit
+// log. Then it refreshes the statistics.
 func seedExtras(t *testing.T, s *Store) {
 	ctx := t.Context()
-	var n int
-	if err := s.w.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n > 0 {
-		return
-	}
-	start := time.Now()
 	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -49,13 +46,26 @@ func seedExtras(t *testing.T, s *Store) {
 	} else if _, err := conn.ExecContext(ctx, `SET session_replication_role = replica`); err == nil {
 		defer conn.ExecContext(context.WithoutCancel(ctx), `RESET session_replication_role`)
 	}
-	x := newExtras(t, conn, s.d)
-	x.viralPost(t)
-	x.load(t, "comments", []string{"id", "post_id", "author_id", "body", "created_at"}, extraComments, x.comment)
-	x.load(t, "notifications", []string{"id", "recipient_id", "actor_id", "kind", "post_id", "dedupe", "created_at"}, extraNotifications, x.notification)
-	x.load(t, "stories", []string{"id", "user_id", "photo_key", "created_at", "expires_at"}, extraStories, x.story)
-	x.load(t, "sessions", []string{"id", "user_id", "user_agent", "ip", "created_at", "last_used", "expires_at"}, extraSessions, x.session)
-	x.load(t, "mail_outbox", []string{"id", "recipient", "subject", "html", "text", "attempts", "created_at", "next_attempt_at", "sent_at", "failed", "last_error"}, extraMails, x.mail)
+	var x *extras
+	for _, e := range x.tables() {
+		var n int
+		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+e.table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			continue
+		}
+		if x == nil {
+			x = newExtras(t, conn, s.d)
+		}
+		if e.table == "comments" {
+			x.viralPost(t)
+		}
+		x.load(t, e.table, e.cols, e.n, e.row(x))
+	}
+	if x == nil {
+		return
+	}
 	analyze := `ANALYZE`
 	if s.d.name == "postgres" {
 		analyze = `VACUUM (ANALYZE)` // sets the visibility map, as autovacuum would
@@ -63,7 +73,38 @@ func seedExtras(t *testing.T, s *Store) {
 	if _, err := conn.ExecContext(ctx, analyze); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("seedExtras: %v", time.Since(start).Round(time.Millisecond))
+}
+
+// extraTable is one table seedExtras fills.
+type extraTable struct {
+	table string
+	cols  []string
+	n     int
+	row   func(*extras) func(int) []any
+}
+
+// tables lists the tables seedExtras fills (x may be nil).
+func (*extras) tables() []extraTable {
+	return []extraTable{
+		{"comments", []string{"id", "post_id", "author_id", "body", "created_at"}, extraComments,
+			func(x *extras) func(int) []any { return x.comment }},
+		{"notifications", []string{"id", "recipient_id", "actor_id", "kind", "post_id", "dedupe", "created_at"}, extraNotifications,
+			func(x *extras) func(int) []any { return x.notification }},
+		{"stories", []string{"id", "user_id", "photo_key", "created_at", "expires_at"}, extraStories,
+			func(x *extras) func(int) []any { return x.story }},
+		{"sessions", []string{"id", "user_id", "user_agent", "ip", "created_at", "last_used", "expires_at"}, extraSessions,
+			func(x *extras) func(int) []any { return x.session }},
+		{"mail_outbox", []string{"id", "recipient", "subject", "html", "text", "attempts", "created_at", "next_attempt_at", "sent_at", "failed", "last_error"}, extraMails,
+			func(x *extras) func(int) []any { return x.mail }},
+		{"password_resets", []string{"user_id", "token_hash", "expires_at"}, extraTokens,
+			func(x *extras) func(int) []any { return x.token }},
+		{"email_changes", []string{"user_id", "new_email", "token_hash", "expires_at"}, extraTokens,
+			func(x *extras) func(int) []any { return x.emailChange }},
+		{"mail_suppressions", []string{"email", "reason", "created_at"}, extraTokens,
+			func(x *extras) func(int) []any { return x.suppression }},
+		{"audit_log", []string{"id", "actor_id", "action", "target_type", "target_id", "detail", "reason", "created_at"}, extraAudit,
+			func(x *extras) func(int) []any { return x.audit }},
+	}
 }
 
 // extras generates the rows of seedExtras.
@@ -176,6 +217,24 @@ func (x *extras) mail(i int) []any {
 		sent = 0
 	}
 	return []any{x.id(at), "seed@example.com", "Welcome", "<p>hi</p>", "hi", 1, at, at, sent, false, ""}
+}
+
+// token is a pending password reset of user i (one per user).
+func (x *extras) token(i int) []any {
+	return []any{x.users[i], "reset-" + x.id(x.now), x.now + 600_000}
+}
+
+func (x *extras) emailChange(i int) []any {
+	return []any{x.users[i], "new" + strconv.Itoa(i) + "@example.com", "change-" + x.id(x.now), x.now + 86_400_000}
+}
+
+func (x *extras) suppression(i int) []any {
+	return []any{"bounced" + strconv.Itoa(i) + "@example.com", "bounce", x.now}
+}
+
+func (x *extras) audit(i int) []any {
+	at := x.now - x.rng.Int64N(365*24*3600*1000)
+	return []any{x.id(at), x.users[0], "suspend", "user", x.users[x.rng.IntN(len(x.users))], "", "seeded", at}
 }
 
 // load inserts n generated rows in multi-row INSERTs, in one transaction.

@@ -41,9 +41,13 @@ func (s *Store) SessionByID(ctx context.Context, id string) (*gram.Session, erro
 	return ss, s.wrap("session by id", err)
 }
 
+// qSessionsByUser reads the user's sessions (sessions_user) and sorts
+// them: a user has few.
+const qSessionsByUser = `SELECT ` + sessionColumns + ` FROM sessions WHERE user_id = ? AND expires_at > ?
+	ORDER BY last_used DESC, id DESC LIMIT ?`
+
 func (s *Store) SessionsByUser(ctx context.Context, userID string, now time.Time, limit int) ([]*gram.Session, error) {
-	rows, err := s.query(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE user_id = ? AND expires_at > ?
-		ORDER BY last_used DESC, id DESC LIMIT ?`, userID, ms(now), limit)
+	rows, err := s.query(ctx, qSessionsByUser, userID, ms(now), limit)
 	if err != nil {
 		return nil, s.wrap("sessions by user", err)
 	}
