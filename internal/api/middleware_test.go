@@ -77,9 +77,15 @@ func TestCORS(t *testing.T) {
 
 // §1.4: helmet-equivalent headers on every response.
 func TestSecurityHeaders(t *testing.T) {
-	for _, prod := range []bool{false, true} {
-		t.Run("production="+strconv.FormatBool(prod), func(t *testing.T) {
-			h := newHarness(t, backends()[0], func(c *api.Config) { c.Production = prod })
+	for _, mode := range []struct{ prod, tls bool }{{false, false}, {true, false}, {false, true}} {
+		prod := mode.prod || mode.tls // HSTS and Secure cookies: production, or TLS served here
+		t.Run("production="+strconv.FormatBool(mode.prod)+",tls="+strconv.FormatBool(mode.tls), func(t *testing.T) {
+			h := newHarness(t, backends()[0], func(c *api.Config) { c.Production, c.TLS = mode.prod, mode.tls })
+			res, _ := h.request(t, "POST", "/instamern/users/signup", "", map[string]any{"firstname": "Ann", "lastname": "Lee",
+				"username": "ann", "email": "ann@example.com", "password": testPassword, "passwordConfirm": testPassword}, nil)
+			if c := res.Cookies(); len(c) != 1 || c[0].Secure != prod || !c[0].HttpOnly {
+				t.Errorf("signup cookie %+v; want HttpOnly, Secure=%v", c, prod)
+			}
 			for _, path := range []string{"/", "/instamern/users", "/nope"} {
 				res, _ := h.request(t, "GET", path, "", nil, nil)
 				want := map[string]string{
@@ -101,7 +107,7 @@ func TestSecurityHeaders(t *testing.T) {
 					t.Errorf("X-Powered-By present")
 				}
 				if hsts := res.Header.Get("Strict-Transport-Security"); (hsts != "") != prod {
-					t.Errorf("%s: HSTS %q in production=%v", path, hsts, prod)
+					t.Errorf("%s: HSTS %q with production or TLS=%v", path, hsts, prod)
 				}
 			}
 		})
