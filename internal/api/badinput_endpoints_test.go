@@ -19,6 +19,15 @@ type jsonEndpoint struct {
 
 func alicesToken(fx *fixture) string { return fx.alice.Token }
 func bobsToken(fx *fixture) string   { return fx.bob.Token }
+func adminsToken(fx *fixture) string { return fx.admin.Token }
+
+// missingPath is a staff deletion of content that does not exist: the
+// body is checked first, and an accepted one deletes nothing.
+func missingPath(prefix string) func(*fixture) string {
+	return fixed(prefix + "ffffffffffffffffffffffff")
+}
+
+func reasonBody(*fixture) map[string]any { return map[string]any{"reason": "spam"} }
 
 func fixed(p string) func(*fixture) string { return func(*fixture) string { return p } }
 
@@ -59,6 +68,13 @@ var jsonEndpoints = []jsonEndpoint{
 		func(*fixture) map[string]any { return map[string]any{"caption": "new caption"} }},
 	{"Comment", "POST", func(fx *fixture) string { return "/instamern/posts/comments/" + fx.postID }, bobsToken,
 		func(*fixture) map[string]any { return map[string]any{"comment": "great"} }},
+	{"Suspend", "POST", func(fx *fixture) string { return "/instamern/admin/users/" + fx.carl.ID + "/suspend" }, adminsToken, reasonBody},
+	{"Unsuspend", "POST", func(fx *fixture) string { return "/instamern/admin/users/" + fx.carl.ID + "/unsuspend" }, adminsToken, reasonBody},
+	{"SetRole", "PATCH", func(fx *fixture) string { return "/instamern/admin/users/" + fx.carl.ID + "/role" }, adminsToken,
+		func(*fixture) map[string]any { return map[string]any{"role": "moderator", "reason": "trusted"} }},
+	{"StaffDeletePost", "DELETE", missingPath("/instamern/admin/posts/"), adminsToken, reasonBody},
+	{"StaffDeleteComment", "DELETE", missingPath("/instamern/admin/comments/"), adminsToken, reasonBody},
+	{"StaffDeleteStory", "DELETE", missingPath("/instamern/admin/stories/"), adminsToken, reasonBody},
 }
 
 // fields returns the sorted field names of the endpoint's body.

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/instamern/gram/internal/gram"
 )
 
 // The bad-input suite (issue 8, "Tests"): hostile requests against the
@@ -20,6 +22,7 @@ import (
 type fixture struct {
 	h                          *harness
 	alice, bob                 user
+	admin, carl                user // an admin, and a plain user without sessions for staff actions
 	postID, commentID, storyID string
 	resetToken                 string
 	n                          int // counter for unique names
@@ -28,7 +31,13 @@ type fixture struct {
 func newFixture(t *testing.T, b backend, opts ...option) *fixture {
 	t.Helper()
 	h := newHarness(t, b, opts...)
-	fx := &fixture{h: h, alice: h.signup(t, "alice"), bob: h.signup(t, "bob")}
+	fx := &fixture{h: h, alice: h.signup(t, "alice"), bob: h.signup(t, "bob"), admin: h.signup(t, "boss"), carl: h.signup(t, "carl")}
+	h.setRole(t, fx.admin, gram.RoleAdmin)
+	// Suspending or re-roling carl ends no session, so that an accepted
+	// staff action never looks like a lost row.
+	if err := h.store.RevokeUserSessions(t.Context(), fx.carl.ID, ""); err != nil {
+		t.Fatal(err)
+	}
 	fx.postID = h.post(t, fx.alice, "first post")
 	for _, step := range []struct {
 		method, path, token string
@@ -71,7 +80,7 @@ func (fx *fixture) unique(prefix string) string {
 
 // watchedTables are compared before and after every rejected request.
 var watchedTables = []string{"users", "posts", "likes", "comments", "follows", "stories",
-	"notifications", "sessions", "mail_outbox", "password_resets", "email_changes"}
+	"notifications", "sessions", "mail_outbox", "password_resets", "email_changes", "audit_log"}
 
 // snapshot is the full content of the watched tables (rows rendered as
 // strings and sorted, so the comparison ignores row order) and the keys
@@ -215,9 +224,10 @@ var markup = regexp.MustCompile(`<[a-zA-Z/!?]`)
 
 // textColumns are every column that stores text a client typed.
 var textColumns = map[string][]string{
-	"users":    {"username", "email", "firstname", "lastname", "bio"},
-	"posts":    {"caption"},
-	"comments": {"body"},
+	"users":     {"username", "email", "firstname", "lastname", "bio", "suspend_reason"},
+	"posts":     {"caption"},
+	"comments":  {"body"},
+	"audit_log": {"reason"},
 }
 
 // noMarkupStored fails when any stored user text carries markup.

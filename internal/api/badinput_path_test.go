@@ -63,6 +63,20 @@ var pathEndpoints = []pathEndpoint{
 	{"DeleteComment", "DELETE", "/instamern/posts/comments/", bobsToken, nil},
 	{"DeleteStory", "DELETE", "/instamern/stories/", alicesToken, nil},
 	{"ConfirmEmail", "POST", "/instamern/users/confirm-email/", nil, nil},
+	{"EndSession", "DELETE", "/instamern/users/sessions/", alicesToken, nil},
+	{"StaffDeletePost", "DELETE", "/instamern/admin/posts/", adminsToken, map[string]any{"reason": "x"}},
+	{"StaffDeleteComment", "DELETE", "/instamern/admin/comments/", adminsToken, map[string]any{"reason": "x"}},
+	{"StaffDeleteStory", "DELETE", "/instamern/admin/stories/", adminsToken, map[string]any{"reason": "x"}},
+}
+
+// staffUserRoutes take the hostile id in the middle of the path.
+var staffUserRoutes = []struct {
+	method, suffix string
+	body           map[string]any
+}{
+	{"POST", "/suspend", map[string]any{"reason": "x"}},
+	{"POST", "/unsuspend", map[string]any{"reason": "x"}},
+	{"PATCH", "/role", map[string]any{"role": "admin", "reason": "x"}},
 }
 
 // rawRequest sends method to a path that is already escaped, exactly as
@@ -116,6 +130,15 @@ func TestBadInputPathParams(t *testing.T) {
 				})
 			}
 		}
+		for _, r := range staffUserRoutes {
+			for _, seg := range hostileSegments {
+				t.Run("StaffUser"+r.suffix+"/"+seg.name, func(t *testing.T) {
+					before := fx.snapshot(t)
+					res, raw := fx.rawRequest(t, r.method, "/instamern/admin/users/"+seg.raw+r.suffix, fx.admin.Token, r.body)
+					fx.rejected(t, res, raw, 0, before)
+				})
+			}
+		}
 		// Unclean paths are not found, rather than redirected to the
 		// route their cleaned form names.
 		for _, p := range []string{
@@ -151,26 +174,32 @@ func TestBadInputPathParams(t *testing.T) {
 	})
 }
 
-// Hostile feed query parameters: a 400 fail, nothing written.
+// Hostile paging parameters on every paged list (the feed, the staff
+// user list, the audit log): a 400 fail, nothing written.
 func TestBadInputQueryParams(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		fx := newFixture(t, b)
-		for _, q := range []string{
-			"limit=-1", "limit=0", "limit=abc", "limit=1e9", "limit=99999999999999999999", "limit=%00",
-			"limit=" + url.QueryEscape("1 OR 1=1"), "limit[$gt]=0",
-			"before=x", "before=" + url.QueryEscape("1_' OR 1=1 --"), "before=" + url.QueryEscape("1_'; DROP TABLE posts; --"),
-			"before=-5_ffffffffffffffffffffffff", "before=99999999999999999999_ffffffffffffffffffffffff",
-			"before=1_%ff%fe", "before=1_%00", "before=" + strings.Repeat("9", 5000),
-		} {
-			t.Run(q, func(t *testing.T) {
-				before := fx.snapshot(t)
-				res, raw := fx.rawRequest(t, "GET", "/instamern/posts?"+q, "", nil)
-				if q == "limit[$gt]=0" { // an unknown parameter is ignored
-					wantSuccess(t, res.StatusCode, envelopeOf(t, res, raw), http.StatusOK)
-					return
-				}
-				fx.rejected(t, res, raw, http.StatusBadRequest, before)
-			})
+		lists := []struct{ path, token string }{
+			{"/instamern/posts", ""}, {"/instamern/admin/users", fx.admin.Token}, {"/instamern/admin/audit", fx.admin.Token},
+		}
+		for _, l := range lists {
+			for _, q := range []string{
+				"limit=-1", "limit=0", "limit=abc", "limit=1e9", "limit=99999999999999999999", "limit=%00",
+				"limit=" + url.QueryEscape("1 OR 1=1"), "limit[$gt]=0",
+				"before=x", "before=" + url.QueryEscape("1_' OR 1=1 --"), "before=" + url.QueryEscape("1_'; DROP TABLE posts; --"),
+				"before=-5_ffffffffffffffffffffffff", "before=99999999999999999999_ffffffffffffffffffffffff",
+				"before=1_%ff%fe", "before=1_%00", "before=" + strings.Repeat("9", 5000),
+			} {
+				t.Run(l.path+"?"+q, func(t *testing.T) {
+					before := fx.snapshot(t)
+					res, raw := fx.rawRequest(t, "GET", l.path+"?"+q, l.token, nil)
+					if q == "limit[$gt]=0" { // an unknown parameter is ignored
+						wantSuccess(t, res.StatusCode, envelopeOf(t, res, raw), http.StatusOK)
+						return
+					}
+					fx.rejected(t, res, raw, http.StatusBadRequest, before)
+				})
+			}
 		}
 	})
 }

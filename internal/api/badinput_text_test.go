@@ -63,6 +63,7 @@ var storedColumn = map[string][2]string{
 	"bio":       {"users", "bio"},
 	"caption":   {"posts", "caption"},
 	"comment":   {"comments", "body"},
+	"reason":    {"audit_log", "reason"},
 }
 
 // Hostile text in every field of every JSON endpoint: refused with nothing

@@ -29,7 +29,7 @@ func (s *Service) Sessions(ctx context.Context, u *User) ([]*Session, error) {
 // found", so ids cannot be probed.
 func (s *Service) EndSession(ctx context.Context, u *User, id string) error {
 	const notFound = "Session not found."
-	if id == "" || len(id) > 64 {
+	if !validSessionID(id) { // e.g. NUL or invalid UTF-8, which PostgreSQL refuses outright
 		return Errorf(ENOTFOUND, notFound)
 	}
 	ss, err := s.Store.SessionByID(ctx, id)
@@ -45,4 +45,11 @@ func (s *Service) EndSession(ctx context.Context, u *User, id string) error {
 // EndOtherSessions ends every session of u but current.
 func (s *Service) EndOtherSessions(ctx context.Context, u *User, current string) error {
 	return s.Store.RevokeUserSessions(ctx, u.ID, current)
+}
+
+// validSessionID reports whether id has the form newSession gives ids:
+// an id and 8 random bytes, 40 lowercase hex characters (checked as two
+// overlapping 24-character halves).
+func validSessionID(id string) bool {
+	return len(id) == 40 && ValidID(id[:24]) && ValidID(id[16:])
 }
