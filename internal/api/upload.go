@@ -62,6 +62,11 @@ func (up *upload) take(name string, part io.Reader, fileField string, text []str
 			up.file = bytes.NewReader(data)
 		}
 	case slices.Contains(text, name):
+		if _, dup := up.fields[name]; dup {
+			// As with duplicate JSON keys: which copy wins must not
+			// depend on who reads the form.
+			return gram.Errorf(gram.EINVALID, "The field %q appears more than once.", name)
+		}
 		data, err := io.ReadAll(io.LimitReader(part, maxTextField+1))
 		if err != nil {
 			return uploadErr(err, limit)
