@@ -378,7 +378,7 @@ func TestCurrentUser(t *testing.T) {
 			{"Garbage", "Bearer a.b.c", "Authorization failed. Please login."},
 			{"AlgNone", "Bearer " + noneToken(alice.ID), "Authorization failed. Please login."},
 			{"WrongSecret", "Bearer " + signToken(t, "other-secret", alice.ID, "x", time.Now().Add(time.Hour)), "Authorization failed. Please login."},
-			{"UnknownSession", "Bearer " + signToken(t, testSecret, alice.ID, "nosuchsession", time.Now().Add(time.Hour)), "Authorization failed. Please login."},
+			{"UnknownSession", "Bearer " + signToken(t, testSecret, alice.ID, "nosuchsession", time.Now().Add(time.Hour)), "Your session has ended. Please login again."},
 			{"Expired", "Bearer " + expired, "Your session has expired. Please login again."}, // B10
 		}
 		for _, tc := range cases {

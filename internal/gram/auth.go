@@ -142,7 +142,7 @@ func (s *Service) newSession(ctx context.Context, userID string, c Client) (*Ses
 	now := s.now()
 	ss := &Session{
 		ID: NewID(now) + randomHex(8), UserID: userID,
-		UserAgent: truncate(c.UserAgent, 256), IP: truncate(c.IP, 64),
+		UserAgent: clientText(c.UserAgent, 256), IP: clientText(c.IP, 64),
 		CreatedAt: now, LastUsed: now, ExpiresAt: now.Add(s.cfg.SessionTTL),
 	}
 	return ss, s.Store.CreateSession(ctx, ss)
@@ -153,6 +153,10 @@ var (
 	ErrNotLoggedIn = Errorf(EUNAUTHORIZED, "You're not logged in. Please login.")
 	ErrAuthFailed  = Errorf(EUNAUTHORIZED, "Authorization failed. Please login.")
 	ErrExpired     = Errorf(EUNAUTHORIZED, "Your session has expired. Please login again.")
+	// ErrSessionEnded: the token is genuine (only the server signs them)
+	// but its session is gone: logged out, revoked, or ended by a
+	// password change or reset.
+	ErrSessionEnded = Errorf(EUNAUTHORIZED, "Your session has ended. Please login again.")
 )
 
 // Authenticate resolves the session a verified token names. The session
@@ -161,7 +165,10 @@ var (
 // the revocation that came with the suspension). LastUsed is refreshed at most once a minute.
 func (s *Service) Authenticate(ctx context.Context, userID, sessionID string) (*User, *Session, error) {
 	ss, err := s.Store.SessionByID(ctx, sessionID)
-	if errors.Is(err, ErrNotFound) || (err == nil && ss.UserID != userID) {
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil, ErrSessionEnded
+	}
+	if err == nil && ss.UserID != userID {
 		return nil, nil, ErrAuthFailed
 	}
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -29,4 +31,18 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// clientText makes a value the client chose outside any validation (a
+// User-Agent header) storable and displayable: HTTP allows any byte above
+// 0x7f in a header, so invalid UTF-8 is dropped (PostgreSQL refuses it),
+// as are control characters; then it is cut to at most n bytes.
+func clientText(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+	return truncate(s, n)
 }
