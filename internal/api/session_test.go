@@ -65,7 +65,7 @@ func TestMySessions(t *testing.T) {
 			st, body := h.do(t, "DELETE", "/instamern/users/sessions/"+sidOf(t, phone), laptop, nil)
 			wantSuccess(t, st, body, 200)
 			st, body = h.do(t, "GET", "/instamern/users/authorization/current-user", phone, nil)
-			wantFail(t, st, body, 401, "Authorization failed. Please login.")
+			wantFail(t, st, body, 401, "Your session has ended. Please login again.")
 			st, body = h.do(t, "DELETE", "/instamern/users/sessions/"+sidOf(t, phone), laptop, nil)
 			wantFail(t, st, body, 404, "Session not found.")
 		})
