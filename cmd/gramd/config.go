@@ -35,6 +35,8 @@ type Config struct {
 	SESEndpoint  string        // SES_ENDPOINT
 	CheckDomain  bool          // MAIL_CHECK_DOMAIN: DNS check that a new address's domain takes mail
 	SNSTopicARN  string        // SES_SNS_TOPIC_ARN: enables the SES bounce/complaint webhook for that topic
+	MailRetryMin time.Duration // MAIL_RETRY_MIN: wait after the first failed delivery; doubles per attempt up to an hour
+	MailAttempts int           // MAIL_MAX_ATTEMPTS: deliveries tried before a message is given up
 	RedisURL     string        // REDIS_URL
 	TLSCertFile  string        // TLS_CERT_FILE: with TLS_KEY_FILE, serve HTTPS
 	TLSKeyFile   string        // TLS_KEY_FILE
@@ -94,6 +96,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.S3, err = loadS3(env)
 	errs = append(errs, err)
+	c.MailRetryMin, err = parseDuration(env("MAIL_RETRY_MIN", "30s"))
+	errs = append(errs, wrapVar("MAIL_RETRY_MIN", err))
+	c.MailAttempts, err = strconv.Atoi(env("MAIL_MAX_ATTEMPTS", "8"))
+	if err == nil && c.MailAttempts < 1 {
+		err = errors.New("must be at least 1")
+	}
+	errs = append(errs, wrapVar("MAIL_MAX_ATTEMPTS", err))
 	c.CheckDomain, err = parseOnOff(env("MAIL_CHECK_DOMAIN", strconv.FormatBool(c.Production())))
 	errs = append(errs, wrapVar("MAIL_CHECK_DOMAIN", err))
 	if err := errors.Join(errs...); err != nil {

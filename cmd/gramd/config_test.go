@@ -33,6 +33,7 @@ func TestLoadConfig(t *testing.T) {
 				CORSOrigins: []string{"https://instamern.netlify.app", "http://localhost:3000"},
 				JWTSecrets:  []string{devSecret}, JWTExpiresIn: 90 * 24 * time.Hour,
 				MediaURL: "data/media", MailURL: "log:data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
+				MailRetryMin: 30 * time.Second, MailAttempts: 8,
 				S3: S3Env{Delivery: "public", PresignTTL: time.Hour},
 				Limits: LimitsEnv{Auth: api.RateRule{Limit: 20, Window: 15 * time.Minute}, Write: api.RateRule{Limit: 300, Window: time.Minute},
 					Read: api.RateRule{Limit: 1200, Window: time.Minute}, LoginFails: api.RateRule{Limit: 10, Window: 15 * time.Minute},
@@ -104,6 +105,13 @@ func TestLoadConfig(t *testing.T) {
 				t.Error("CheckDomain = false with MAIL_CHECK_DOMAIN=ON")
 			}
 		}},
+		{name: "MailRetry", env: map[string]string{"MAIL_RETRY_MIN": "2s", "MAIL_MAX_ATTEMPTS": "3"}, check: func(t *testing.T, c Config) {
+			if c.MailRetryMin != 2*time.Second || c.MailAttempts != 3 {
+				t.Errorf("MailRetryMin %v, MailAttempts %d", c.MailRetryMin, c.MailAttempts)
+			}
+		}},
+		{name: "MailAttemptsZero", env: map[string]string{"MAIL_MAX_ATTEMPTS": "0"}, wantErr: "MAIL_MAX_ATTEMPTS"},
+		{name: "MailRetryBad", env: map[string]string{"MAIL_RETRY_MIN": "soon"}, wantErr: "MAIL_RETRY_MIN"},
 		{name: "CheckDomainBad", env: map[string]string{"MAIL_CHECK_DOMAIN": "sometimes"}, wantErr: "MAIL_CHECK_DOMAIN"},
 		{name: "ProductionWildcardCORS", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "CORS_ORIGINS": "https://a.example,*"},
 			wantErr: "wildcard"},

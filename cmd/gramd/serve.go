@@ -62,7 +62,8 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 		TrustedProxies: cfg.Limits.TrustedProxies, ForwardedHeader: cfg.Limits.ForwardedHeader, Media: blob.Handler(blobs),
 		SNSTopicARN: cfg.SNSTopicARN,
 	}, limiter, log)
-	sender := &mail.Sender{Store: store, Transport: transport, Log: log}
+	sender := &mail.Sender{Store: store, Transport: transport, Log: log, MaxAttempts: cfg.MailAttempts,
+		Backoff: mail.ExpBackoff(cfg.MailRetryMin, time.Hour)}
 	svc.MailQueued = sender.Wake
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := runBackground(bg, svc, sender, blobs, log)
