@@ -38,6 +38,12 @@ ensure_postgres() {
 	if ! psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$PGDB'" | grep -q 1; then
 		psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -qc "CREATE DATABASE $PGDB"
 	fi
+	# Migration 0005 creates pg_trgm where it is missing, in the migrating
+	# schema: for tests, each its own schema, dropped (with the extension
+	# and the trigram indexes of the others) when the test ends. Install it
+	# once, in public, as a DBA would.
+	psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d "$PGDB" -qc "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public" ||
+		log "pg_trgm unavailable: username search will scan"
 }
 
 # ensure_redis starts a throwaway Redis on loopback if none answers.

@@ -269,19 +269,27 @@ func TestLike(t *testing.T) {
 			}
 		})
 
-		t.Run("Concurrent", func(t *testing.T) {
+		// Issue #4: 50 users toggle a like on one post at once, twice. No
+		// request fails (a deadlock or serialization failure that escaped
+		// the store's retry would be a 500), and the counter, the likers
+		// and the notifications are exact: no like lost or duplicated.
+		t.Run("Concurrent50", func(t *testing.T) {
 			id2 := h.post(t, alice, "race")
 			var users []user
-			for i := range 20 {
-				users = append(users, h.signup(t, fmt.Sprintf("racer%d", i)))
+			var want []string
+			for i := range 50 {
+				u := h.signup(t, fmt.Sprintf("racer%02d", i))
+				users, want = append(users, u), append(want, u.ID)
 			}
-			toggleAll := func(want string) {
+			slices.Sort(want)
+			notesBefore := notes(t, alice)
+			toggleAll := func(wantMsg string) {
 				var wg sync.WaitGroup
 				errs := make(chan string, len(users))
 				for _, u := range users {
 					wg.Go(func() {
 						res, raw := h.request(t, "POST", "/instamern/posts/like/"+id2, u.Token, nil, nil)
-						if res.StatusCode != 200 || !strings.Contains(string(raw), want) {
+						if res.StatusCode != 200 || !strings.Contains(string(raw), wantMsg) {
 							errs <- fmt.Sprintf("%d %s", res.StatusCode, raw)
 						}
 					})
@@ -292,18 +300,26 @@ func TestLike(t *testing.T) {
 					t.Errorf("toggle: %s", e)
 				}
 			}
-			countOf := func() (float64, int) {
+			likers := func() (float64, []string) {
 				_, body := h.do(t, "GET", "/instamern/posts/"+id2, "", nil)
 				p := obj(t, body, "data", "post")
-				return p["like"].(float64), len(list(t, p, "likes"))
+				var ids []string
+				for _, l := range list(t, p, "likes") {
+					ids = append(ids, fmt.Sprint(l))
+				}
+				slices.Sort(ids)
+				return p["like"].(float64), ids
 			}
 			toggleAll("Liked!")
-			if c, n := countOf(); c != 20 || n != 20 {
-				t.Errorf("after 20 likes: like %v, likes[] %d", c, n)
+			if c, ids := likers(); c != 50 || !slices.Equal(ids, want) {
+				t.Errorf("after 50 likes: like %v, likes[] %d ids (want the 50 racers, once each)", c, len(ids))
+			}
+			if n := notes(t, alice) - notesBefore; n != 50 {
+				t.Errorf("%d new like notifications, want 50", n)
 			}
 			toggleAll("Unliked.")
-			if c, n := countOf(); c != 0 || n != 0 {
-				t.Errorf("after 20 unlikes: like %v, likes[] %d", c, n)
+			if c, ids := likers(); c != 0 || len(ids) != 0 {
+				t.Errorf("after 50 unlikes: like %v, likes[] %d", c, len(ids))
 			}
 		})
 

@@ -15,6 +15,7 @@ var likeTests = []test{
 	{"ToggleLike/RelikeNotifiesOnce", testRelike},
 	{"ToggleLike/Concurrent50", testToggleLikeConcurrent},
 	{"LikerIDs/OldestFirstLimit", testLikerIDs},
+	{"LikerIDs/ManyPostsRepeatedIDs", testLikerIDsMany},
 }
 
 func testToggleLike(t *testing.T, s gram.Store) {
@@ -96,8 +97,8 @@ func testToggleLikeConcurrent(t *testing.T, s gram.Store) {
 	wantCounts(t, s, p.ID, 50, 0)
 	got, err := s.LikerIDs(t.Context(), []string{p.ID}, 100)
 	noErr(t, "LikerIDs", err)
-	if len(got[p.ID]) != 50 {
-		t.Errorf("LikerIDs = %d users; want 50", len(got[p.ID]))
+	if diff := cmp.Diff(sortedIDs(fans), sortStrings(got[p.ID])); diff != "" {
+		t.Errorf("LikerIDs: want each fan once (-want +got):\n%s", diff)
 	}
 	wantNotifications(t, s, author.ID, 50)
 	toggleAll(false)
@@ -131,5 +132,26 @@ func testLikerIDs(t *testing.T, s gram.Store) {
 	noErr(t, "LikerIDs(nil)", err)
 	if len(got) != 0 {
 		t.Errorf("LikerIDs(nil) = %v", got)
+	}
+}
+
+// testLikerIDsMany asks for more posts than one statement of the SQL
+// store carries, with every id twice: each post's likers come once, in
+// order, within the limit.
+func testLikerIDsMany(t *testing.T, s gram.Store) {
+	author, fan := NewUser(t, s, "author"), NewUser(t, s, "fan")
+	want := map[string][]string{}
+	var ids []string
+	for i := range 130 {
+		p := NewPost(t, s, author, At(time.Duration(i)*time.Second))
+		Like(t, s, p, fan, At(time.Hour), true)
+		Like(t, s, p, author, At(time.Duration(i)*time.Second), true)
+		want[p.ID] = []string{author.ID}
+		ids = append(ids, p.ID, p.ID)
+	}
+	got, err := s.LikerIDs(t.Context(), ids, 1)
+	noErr(t, "LikerIDs", err)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("LikerIDs (-want +got):\n%s", diff)
 	}
 }
