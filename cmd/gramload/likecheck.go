@@ -82,7 +82,7 @@ func (c *likeCheck) after(ctx context.Context, p *Phase) error {
 	}
 	r.Exact = r.Mismatches == 0 && r.DBMismatches <= 0
 	c.Result = r
-	p.Notes = append(p.Notes, fmt.Sprintf("like counts of %d posts after %d toggles: %d wrong over the API, %d wrong in the database (-1: not checked)",
+	p.Notes = append(p.Notes, fmt.Sprintf("Like counts of %d posts after %d toggles: %d wrong over the API, %d wrong in the database (-1: not checked, -url).",
 		r.Posts, r.Toggles, r.Mismatches, r.DBMismatches))
 	return nil
 }

@@ -28,8 +28,12 @@ func targets(r *Report) []Target {
 		add("like toggles", ">= 5000/s (SQLite)", fmt.Sprintf("%.0f/s", e.RPS), e.RPS >= 5000 && e.Errors == 0)
 	}
 	if r.Like != nil {
-		add("like counts exact", "0 wrong", fmt.Sprintf("%d wrong (API), %d (database) of %d posts", r.Like.Mismatches,
-			r.Like.DBMismatches, r.Like.Posts), r.Like.Exact)
+		db := fmt.Sprintf("%d in the database", r.Like.DBMismatches)
+		if r.Like.DBMismatches < 0 {
+			db = "database not checked (-url)"
+		}
+		add("like counts exact", "0 wrong", fmt.Sprintf("%d wrong over the API, %s; %d posts", r.Like.Mismatches, db, r.Like.Posts),
+			r.Like.Exact)
 	}
 	first, deep := r.get("deep", "feed"), r.get("deep", "feed-deep")
 	if first != nil && deep != nil {
