@@ -181,6 +181,10 @@ var ErrSuppressed = errors.New("suppressed")
 
 func (s *Sender) markSent(ctx context.Context, log *slog.Logger, m gram.OutboxMail) {
 	if err := s.Store.MarkMailSent(ctx, m.ID, m.ClaimToken, s.now()); err != nil {
+		if errors.Is(err, gram.ErrConflict) {
+			log.WarnContext(ctx, "mail: sent after the lease ran out; another sender owns it now and may send it again")
+			return
+		}
 		log.ErrorContext(ctx, "mail: sent but not marked; it will be sent again", "err", err)
 		return
 	}
@@ -198,6 +202,10 @@ func (s *Sender) markFailed(rec, parent context.Context, log *slog.Logger, m gra
 	}
 	msg := truncate(sendErr.Error(), 1000)
 	if err := s.Store.MarkMailFailed(rec, m.ID, m.ClaimToken, msg, retryAt, giveUp); err != nil {
+		if errors.Is(err, gram.ErrConflict) {
+			log.InfoContext(rec, "mail: failed after the lease ran out; left to the sender that owns it now", "send_err", msg)
+			return
+		}
 		log.ErrorContext(rec, "mail: failed and not marked", "err", err, "send_err", msg)
 		return
 	}

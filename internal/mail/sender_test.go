@@ -455,3 +455,28 @@ func TestSender_SkipsSuppressed(t *testing.T) {
 		t.Errorf("sent %+v in %d attempts; want only ok, once", sent, rec.Attempts())
 	}
 }
+
+// TestSender_LeaseLostCannotOverwrite: sender A's send outlives its lease,
+// sender B claims the message meanwhile and delivers it; A's late failure
+// must not overwrite B's result (give the sent message up).
+func TestSender_LeaseLostCannotOverwrite(t *testing.T) {
+	store, clk, rec := newMemOutbox(), &clock{t: t0}, &mail.Recorder{}
+	enqueue(t, store, t0, "a")
+	b := &mail.Sender{Store: store, Transport: rec, Log: quiet(), Now: clk.Now, Lease: time.Minute}
+	slowA := mailerFunc(func(ctx context.Context, m gram.Message) error {
+		clk.Add(2 * time.Minute) // A's lease runs out while it sends
+		if n := flush(t, b); n != 1 {
+			t.Errorf("B claimed %d messages; want the one whose lease ran out", n)
+		}
+		return errors.New("421 too late")
+	})
+	a := &mail.Sender{Store: store, Transport: slowA, Log: quiet(), Now: clk.Now, Lease: time.Minute, MaxAttempts: 1}
+	flush(t, a)
+	got := store.get("a")
+	if got.SentAt.IsZero() || got.Failed || got.LastError != "" {
+		t.Errorf("after B sent and A failed late: %+v; want B's result (sent, no error)", got)
+	}
+	if len(rec.Sent()) != 1 {
+		t.Errorf("B sent %d messages; want 1", len(rec.Sent()))
+	}
+}
