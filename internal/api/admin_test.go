@@ -6,7 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/instamern/gram/internal/api"
 	"github.com/instamern/gram/internal/gram"
 )
 
@@ -427,4 +429,29 @@ func TestAdminUserList(t *testing.T) {
 		_, body = h.do(t, "GET", "/instamern/users/search/anna", mod.Token, nil)
 		mustLack(t, list(t, body, "data", "users")[0].(map[string]any), "email")
 	})
+}
+
+// Every staff route counts in the write class, reads included; the
+// session list is a read.
+func TestAdminRateLimited(t *testing.T) {
+	base := newHarness(t, backends()[0])
+	_, _, admin := base.staffUsers(t)
+	h := base.limited(t, api.NewMemLimiter(), func(c *api.Config) {
+		c.ReadLimit = api.RateRule{Limit: 100, Window: time.Hour}
+		c.WriteLimit = api.RateRule{Limit: 2, Window: time.Hour}
+	})
+	for _, p := range []string{"/instamern/admin/users", "/instamern/admin/audit"} {
+		st, body, hd := h.from(t, "198.51.100.7", "GET", p, admin.Token, nil)
+		wantSuccess(t, st, body, 200)
+		if hd.Get("RateLimit-Limit") != "2" {
+			t.Fatalf("GET %s: headers %v, want the write rule", p, hd)
+		}
+	}
+	st, body, hd := h.from(t, "198.51.100.7", "POST", "/instamern/admin/users/"+admin.ID+"/suspend", admin.Token, reason)
+	want429(t, st, body, hd, "Too many requests.")
+	st, body, hd = h.from(t, "198.51.100.8", "GET", "/instamern/users/sessions", admin.Token, nil)
+	wantSuccess(t, st, body, 200)
+	if hd.Get("RateLimit-Limit") != "100" {
+		t.Errorf("session list headers %v, want the read rule", hd)
+	}
 }
