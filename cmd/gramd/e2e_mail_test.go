@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -189,5 +190,49 @@ func TestE2E_MailOutage(t *testing.T) {
 		t.Fatalf("%d reset mails to %s; want exactly one", len(tokens), addr)
 	}
 	useReset(t, g, "outage", tokens[0])
+	g.terminate()
+}
+
+// TestE2E_ChangeEmailConfirm: change-email mails a link to the new address
+// that points at this server (PUBLIC_URL); the page it opens posts back,
+// and only then does the address change and the old one get told.
+func TestE2E_ChangeEmailConfirm(t *testing.T) {
+	g := startGramd(t, "")
+	tok := g.call("POST", "/instamern/users/signup", "", map[string]string{"firstname": "Erin", "lastname": "Mover",
+		"username": "erin", "email": "erin@example.com", "password": "correct horse 42", "passwordConfirm": "correct horse 42"}, 201).Token
+	g.call("PATCH", "/instamern/users/change-email", tok, map[string]string{"currentPassword": "correct horse 42",
+		"email": "erin.new@example.com"}, 200)
+	link := g.outboxMatch("erin.new@example.com", regexp.MustCompile(regexp.QuoteMeta(g.base)+`/instamern/users/confirm-email/[0-9a-f]{64}\b`))[0]
+	g.outboxMatch("erin@example.com", regexp.MustCompile(`is being changed`))
+	if me := currentUser(t, g, tok); me.Email != "erin@example.com" {
+		t.Fatalf("email %q before confirmation", me.Email)
+	}
+	res, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(page), `<form method="post">`) {
+		t.Fatalf("GET %s: %d %s", link, res.StatusCode, page)
+	}
+	// What the browser sends when the button is pressed.
+	req, _ := http.NewRequest("POST", link, strings.NewReader(""))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "null")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(page), "erin.new@example.com") {
+		t.Fatalf("POST %s: %d %s", link, res.StatusCode, page)
+	}
+	if me := currentUser(t, g, tok); me.Email != "erin.new@example.com" {
+		t.Fatalf("email %q after confirmation; want erin.new@example.com", me.Email)
+	}
+	g.outboxMatch("erin@example.com", regexp.MustCompile(`has been changed from`))
 	g.terminate()
 }

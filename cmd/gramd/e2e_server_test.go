@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -171,6 +172,13 @@ func (g *gramd) waitLog(substr string, d time.Duration) {
 // sender flushes the outbox every few seconds) and returns its token.
 func (g *gramd) resetToken(addr string) string {
 	g.t.Helper()
+	return g.outboxMatch(addr, resetLink)[1]
+}
+
+// outboxMatch polls DATA_DIR/outbox for a mail to addr whose text matches
+// re and returns the submatches.
+func (g *gramd) outboxMatch(addr string, re *regexp.Regexp) []string {
+	g.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		files, _ := filepath.Glob(filepath.Join(g.dir, "data", "outbox", "*.eml"))
@@ -179,14 +187,14 @@ func (g *gramd) resetToken(addr string) string {
 				continue // being written
 			}
 			to, text := readEML(g.t, f)
-			if m := resetLink.FindStringSubmatch(text); m != nil && strings.Contains(to, addr) {
-				return m[1]
+			if m := re.FindStringSubmatch(text); m != nil && strings.Contains(to, addr) {
+				return m
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	g.t.Fatalf("no reset mail to %s in the outbox within 15s:\n%s", addr, g.out.String())
-	return ""
+	g.t.Fatalf("no mail to %s matching %s in the outbox within 15s:\n%s", addr, re, g.out.String())
+	return nil
 }
 
 // readEML returns the To header and the decoded text of every part of
