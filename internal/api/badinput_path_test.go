@@ -252,3 +252,31 @@ func TestBadInputMediaKeys(t *testing.T) {
 		}
 	})
 }
+
+// Hostile search terms in the staff user list (?q= matches username or
+// email): matched literally, so nothing is found; never a 500.
+func TestBadInputStaffSearch(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		fx := newFixture(t, b)
+		for _, seg := range hostileSegments {
+			if seg.name == "UnknownID" || seg.name == "UppercaseID" {
+				continue
+			}
+			t.Run(seg.name, func(t *testing.T) {
+				before := fx.snapshot(t)
+				q := strings.NewReplacer("%2F", "%252F", "%2f", "%252f").Replace(seg.raw) // a "/" stays in the term
+				res, raw := fx.rawRequest(t, "GET", "/instamern/admin/users?q="+q, fx.admin.Token, nil)
+				if res.StatusCode >= 400 {
+					fx.rejected(t, res, raw, 0, before)
+					return
+				}
+				body := envelopeOf(t, res, raw)
+				wantSuccess(t, res.StatusCode, body, http.StatusOK)
+				if users := list(t, body, "data", "users"); len(users) != 0 {
+					t.Errorf("q=%s found %d users", seg.raw, len(users))
+				}
+				fx.unchanged(t, before)
+			})
+		}
+	})
+}

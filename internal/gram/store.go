@@ -64,7 +64,8 @@ type Users interface {
 	ModerateUser(ctx context.Context, id string, fn func(*User) error, e *AuditEntry) (*User, error)
 	// ListUsers returns a page of every user, deactivated and suspended
 	// ones too, whose username or email contains the literal, lowercased
-	// query (everyone when it is empty), newest first.
+	// query (everyone when it is empty), newest first; none for a query no
+	// backend stores (invalid UTF-8, NUL).
 	ListUsers(ctx context.Context, query string, page Page) ([]*User, error)
 }
 

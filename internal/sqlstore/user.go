@@ -137,6 +137,9 @@ func listUsersQuery(filter, cursor bool) string {
 }
 
 func (s *Store) ListUsers(ctx context.Context, query string, page gram.Page) ([]*gram.User, error) {
+	if !storable(query) {
+		return nil, nil
+	}
 	var args []any
 	if query != "" {
 		like := "%" + likeEscape(strings.ToLower(query)) + "%"

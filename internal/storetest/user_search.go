@@ -130,6 +130,11 @@ func testUnstorableLookups(t *testing.T, s gram.Store) {
 		if len(got) != 0 {
 			t.Errorf("SearchUsers(%q) = %v, want none", q, usernames(got))
 		}
+		listed, err := s.ListUsers(t.Context(), q, gram.Page{Limit: 10})
+		noErr(t, "ListUsers", err)
+		if len(listed) != 0 {
+			t.Errorf("ListUsers(%q) = %v, want none", q, usernames(listed))
+		}
 		_, err = s.UserByUsername(t.Context(), q)
 		wantErr(t, "UserByUsername("+q+")", err, gram.ErrNotFound)
 		_, err = s.UserByEmail(t.Context(), q+"@example.com")
