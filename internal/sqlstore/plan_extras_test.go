@@ -47,7 +47,7 @@ func seedExtras(t *testing.T, s *Store) {
 		defer conn.ExecContext(context.WithoutCancel(ctx), `RESET session_replication_role`)
 	}
 	var x *extras
-	for _, e := range x.tables() {
+	for _, e := range extraTables() {
 		var n int
 		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+e.table).Scan(&n); err != nil {
 			t.Fatal(err)
@@ -83,8 +83,8 @@ type extraTable struct {
 	row   func(*extras) func(int) []any
 }
 
-// tables lists the tables seedExtras fills (x may be nil).
-func (*extras) tables() []extraTable {
+// extraTables lists the tables seedExtras fills.
+func extraTables() []extraTable {
 	return []extraTable{
 		{"comments", []string{"id", "post_id", "author_id", "body", "created_at"}, extraComments,
 			func(x *extras) func(int) []any { return x.comment }},

@@ -228,10 +228,11 @@ func likeEscape(q string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
 }
 
-// Search is two queries: prefix matches, a range of the username index
+// Search is two queries: prefix matches, a range of a username index
 // (usernames compare bytewise on both dialects: SQLite's BINARY collation,
-// COLLATE "C" on PostgreSQL), then other matches, which scan the users
-// (a trigram index would be the next step on PostgreSQL).
+// COLLATE "C" on PostgreSQL), then other matches: on PostgreSQL a lookup
+// of the trigram index (migration 0005), on SQLite a walk of the active
+// usernames in name order that stops at the limit (docs/query-plans.md).
 const (
 	qSearchPrefix = `SELECT ` + userColumns + ` FROM users
 		WHERE active AND username >= ? AND username < ? ORDER BY username LIMIT ?`
