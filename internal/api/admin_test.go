@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -161,6 +162,18 @@ func TestSuspension(t *testing.T) {
 				wantFail(t, st, body, 401, "")
 			}
 		})
+		t.Run("RacedSessionRefused", func(t *testing.T) {
+			// A login that passed its check just before the suspension
+			// committed creates its session after the revocation.
+			now := h.clock.Now()
+			ss := &gram.Session{ID: gram.NewID(now) + "0123456789abcdef", UserID: alice.ID, CreatedAt: now, LastUsed: now, ExpiresAt: now.Add(time.Hour)}
+			if err := h.store.CreateSession(t.Context(), ss); err != nil {
+				t.Fatal(err)
+			}
+			tok := signToken(t, testSecret, alice.ID, ss.ID, now.Add(time.Hour))
+			st, body := h.do(t, "GET", "/instamern/users/authorization/current-user", tok, nil)
+			wantFail(t, st, body, 403, suspendedMsg)
+		})
 		t.Run("LoginRefused", func(t *testing.T) {
 			st, body := h.do(t, "POST", "/instamern/users/login", "", map[string]any{"username": "alice", "password": testPassword})
 			wantFail(t, st, body, 403, suspendedMsg)
@@ -196,6 +209,24 @@ func TestSuspension(t *testing.T) {
 			wantFail(t, st, body, 404, "That user is no longer active.")
 			st, body = h.do(t, "POST", "/instamern/users/follow/alice", viewer.Token, nil)
 			wantFail(t, st, body, 404, "")
+		})
+		t.Run("ResetRefused", func(t *testing.T) {
+			h.flushMail(t)
+			st, body := h.do(t, "POST", "/instamern/users/forgot-password", "", map[string]any{"email": alice.Email})
+			wantSuccess(t, st, body, 200)
+			sent := h.flushMail(t)
+			if len(sent) != 1 {
+				t.Fatalf("reset mails: %+v", sent)
+			}
+			m := regexp.MustCompile(`/reset-password/([0-9a-f]{64})`).FindStringSubmatch(sent[0].Text)
+			if m == nil {
+				t.Fatalf("no reset link in %q", sent[0].Text)
+			}
+			st, body = h.do(t, "PATCH", "/instamern/users/reset-password/"+m[1], "",
+				map[string]any{"password": "fresh-meadow-77", "passwordConfirm": "fresh-meadow-77"})
+			wantFail(t, st, body, 403, suspendedMsg) // no session, no reactivation
+			st, body = h.do(t, "GET", "/instamern/users/username/alice", "", nil)
+			wantFail(t, st, body, 404, "That user is no longer active.")
 		})
 		t.Run("StaffStillSee", func(t *testing.T) {
 			st, body := h.do(t, "GET", "/instamern/admin/users?q=alice", mod.Token, nil)
