@@ -140,9 +140,11 @@ func forgotFast(t *testing.T, g *gramd, username string) string {
 		"username": username, "email": addr, "password": "correct horse 42", "passwordConfirm": "correct horse 42"}, 201)
 	start := time.Now()
 	g.call("POST", "/instamern/users/forgot-password", "", map[string]string{"email": addr}, 200)
-	if d := time.Since(start); d > 2*time.Second {
+	d := time.Since(start)
+	if d > 2*time.Second {
 		t.Errorf("forgot-password took %v while mail was down; want an answer at once", d)
 	}
+	t.Logf("forgot-password answered in %v with the mail server down", d)
 	return addr
 }
 
