@@ -86,7 +86,7 @@ func (v *vu) do(ctx context.Context, method, path, ctype string, body []byte, wa
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
-// shortPath drops ids from error texts so that they stay comparable.
+// shortPath drops the query (a cursor) from error texts.
 func shortPath(p string) string {
 	if i := strings.IndexAny(p, "?"); i >= 0 {
 		p = p[:i]

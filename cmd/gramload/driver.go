@@ -55,6 +55,13 @@ func (s phaseSpec) run(ctx context.Context, vus []*vu, prog *progress) (*Phase, 
 	if s.vus != nil {
 		vus = s.vus
 	}
+	conns := 0
+	for _, g := range s.groups {
+		conns += g.conns
+	}
+	if conns > len(vus) {
+		return nil, fmt.Errorf("%s: needs %d virtual users, has %d", s.name, conns, len(vus))
+	}
 	if s.before != nil {
 		if err := s.before(ctx); err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
@@ -76,9 +83,6 @@ func (s phaseSpec) run(ctx context.Context, vus []*vu, prog *progress) (*Phase, 
 			}
 		}
 		for range g.conns {
-			if k == len(vus) {
-				return nil, fmt.Errorf("%s: needs more than %d virtual users", s.name, len(vus))
-			}
 			rec, v, mix := recorder{}, vus[k], g.mix
 			recs, k = append(recs, rec), k+1
 			wg.Go(func() { drive(ctx, deadline, v, mix, rec, &done, &bad) })
