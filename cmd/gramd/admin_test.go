@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/sqlstore"
@@ -17,8 +20,13 @@ const cliPassword = "quiet-harbor-lantern-42"
 // runIn calls run() with DATA_DIR=dir and the given arguments after "gramd".
 func runIn(t *testing.T, dir string, args ...string) (string, error) {
 	t.Helper()
+	return runEnv(t, map[string]string{"DATA_DIR": dir}, args...)
+}
+
+// runEnv calls run() in the environment env.
+func runEnv(t *testing.T, env map[string]string, args ...string) (string, error) {
+	t.Helper()
 	var out bytes.Buffer
-	env := map[string]string{"DATA_DIR": dir}
 	err := run(context.Background(), append([]string{"gramd"}, args...), func(k string) string { return env[k] }, &out)
 	return out.String(), err
 }
@@ -117,5 +125,43 @@ func TestAdminCLI(t *testing.T) {
 				t.Errorf("err = %v, want it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// The commands use DATABASE_URL as the server does: here a PostgreSQL
+// schema of this test's own (GRAM_TEST_POSTGRES; skipped without it).
+func TestAdminCLIPostgres(t *testing.T) {
+	base := os.Getenv("GRAM_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("GRAM_TEST_POSTGRES not set")
+	}
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	schema := "gramclitest_" + strings.ToLower(gram.NewID(time.Now()))
+	if _, err := db.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Exec("DROP SCHEMA " + schema + " CASCADE")
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	env := map[string]string{"DATA_DIR": t.TempDir(), "DATABASE_URL": u.String()}
+	pw := writeFile(t, t.TempDir(), "pw", cliPassword)
+	if _, err := runEnv(t, env, "admin", "create", "-username", "root", "-email", "root@example.com", "-password-file", pw); err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	if _, err := runEnv(t, env, "admin", "promote", "root", "-role", "moderator"); err != nil {
+		t.Fatalf("promote: %v", err)
+	}
+	var role string
+	if err := db.QueryRowContext(t.Context(), "SELECT role FROM "+schema+".users WHERE username = 'root'").Scan(&role); err != nil || role != gram.RoleModerator {
+		t.Errorf("role in PostgreSQL = %q, %v; want moderator", role, err)
 	}
 }
