@@ -28,12 +28,17 @@ type phaseSpec struct {
 
 // Phase is one phase's result.
 type Phase struct {
-	Name      string     `json:"name"`
-	About     string     `json:"about"`
-	Conns     int        `json:"conns"`
-	Seconds   float64    `json:"seconds"`
-	Endpoints []Endpoint `json:"endpoints"`
-	Notes     []string   `json:"notes,omitempty"`
+	Name    string  `json:"name"`
+	About   string  `json:"about"`
+	Conns   int     `json:"conns"`
+	Seconds float64 `json:"seconds"`
+	// CPUSeconds is this process's CPU time during the phase (server and
+	// load generator when in process). On a shared machine it says how
+	// much CPU the run got; requests per CPU-second is the steadier
+	// measure of cost.
+	CPUSeconds float64    `json:"cpu_seconds"`
+	Endpoints  []Endpoint `json:"endpoints"`
+	Notes      []string   `json:"notes,omitempty"`
 }
 
 // endpoint returns the named endpoint's result, or nil.
@@ -74,7 +79,7 @@ func (s phaseSpec) run(ctx context.Context, vus []*vu, prog *progress) (*Phase, 
 		done, bad atomic.Int64
 		k         int
 	)
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	deadline := start.Add(s.dur)
 	for _, g := range s.groups {
 		for _, w := range g.mix {
@@ -90,9 +95,15 @@ func (s phaseSpec) run(ctx context.Context, vus []*vu, prog *progress) (*Phase, 
 	}
 	stop := prog.phase(s.name, s.dur, start, &done, &bad)
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
 	stop()
-	p := &Phase{Name: s.name, About: s.about, Conns: k, Seconds: elapsed.Seconds(), Endpoints: summarize(recs, names, elapsed)}
+	p := &Phase{Name: s.name, About: s.about, Conns: k, Seconds: elapsed.Seconds(), CPUSeconds: cpu.Seconds(),
+		Endpoints: summarize(recs, names, elapsed)}
+	for i := range p.Endpoints {
+		if cpu > 0 {
+			p.Endpoints[i].PerCPUSecond = float64(p.Endpoints[i].Requests) / cpu.Seconds()
+		}
+	}
 	if s.after != nil {
 		if err := s.after(ctx, p); err != nil {
 			return p, fmt.Errorf("%s: %w", s.name, err)

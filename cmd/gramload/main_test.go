@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,9 @@ func TestRun(t *testing.T) {
 	var names []string
 	for _, p := range r.Phases {
 		names = append(names, p.Name)
+		if runtime.GOOS == "linux" && p.CPUSeconds <= 0 {
+			t.Errorf("%s: no CPU time measured", p.Name)
+		}
 		for _, e := range p.Endpoints {
 			if e.Errors > 0 || e.Requests == 0 {
 				t.Errorf("%s/%s: %d requests, %d errors (%s)", p.Name, e.Name, e.Requests, e.Errors, e.FirstError)

@@ -112,12 +112,13 @@ func (r *Report) Markdown(w io.Writer) {
 		fmt.Fprintln(w)
 	}
 	for _, p := range r.Phases {
-		fmt.Fprintf(w, "### %s: %s (%d connections, %.0f s)\n\n", p.Name, p.About, p.Conns, p.Seconds)
-		fmt.Fprintf(w, "| Endpoint | Requests | req/s | × ceiling | p50 ms | p90 ms | p99 ms | max ms | Errors | First error |\n")
-		fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+		fmt.Fprintf(w, "### %s: %s (%d connections, %.0f s, process CPU %.2f cores)\n\n", p.Name, p.About, p.Conns, p.Seconds,
+			p.CPUSeconds/max(p.Seconds, 1e-9))
+		fmt.Fprintf(w, "| Endpoint | Requests | req/s | × ceiling | req/CPU-s | p50 ms | p90 ms | p99 ms | max ms | Errors | First error |\n")
+		fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 		for _, e := range p.Endpoints {
-			fmt.Fprintf(w, "| %s | %d | %.0f | %.3f | %.2f | %.2f | %.2f | %.2f | %d | %s |\n", e.Name, e.Requests, e.RPS,
-				e.CeilingRatio, e.P50, e.P90, e.P99, e.Max, e.Errors, cell(e.FirstError))
+			fmt.Fprintf(w, "| %s | %d | %.0f | %.3f | %.0f | %.2f | %.2f | %.2f | %.2f | %d | %s |\n", e.Name, e.Requests, e.RPS,
+				e.CeilingRatio, e.PerCPUSecond, e.P50, e.P90, e.P99, e.Max, e.Errors, cell(e.FirstError))
 		}
 		for _, n := range p.Notes {
 			fmt.Fprintf(w, "\n%s\n", n)

@@ -47,7 +47,8 @@ type Endpoint struct {
 	Max          float64 `json:"max_ms"`
 	Errors       int     `json:"errors"`
 	FirstError   string  `json:"first_error,omitempty"`
-	CeilingRatio float64 `json:"ceiling_ratio,omitempty"` // RPS / the ceiling's RPS
+	CeilingRatio float64 `json:"ceiling_ratio,omitempty"`  // RPS / the ceiling's RPS
+	PerCPUSecond float64 `json:"per_cpu_second,omitempty"` // requests per CPU-second of this process
 }
 
 // summarize merges the workers' recorders into one Endpoint per
