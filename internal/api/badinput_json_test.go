@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -96,6 +97,7 @@ func TestBadInputJSONBodies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			good = slices.Clip(good) // each append below must copy, not share spare capacity
 			dup := append([]byte(`{"`+field+`":"x",`), good[1:]...)
 			cases := []struct {
 				name  string
@@ -111,6 +113,8 @@ func TestBadInputJSONBodies(t *testing.T) {
 				{"TrailingBracket", append(good, ']'), "", 400, "The request body must be a single JSON object."},
 				{"TrailingBrace", append(good, "\n}"...), "", 400, "The request body must be a single JSON object."},
 				{"TrailingNUL", append(good, 0), "", 400, ""},
+				{"TrailingVerticalTab", append(good, '\v'), "", 400, "The request body must be a single JSON object."},
+				{"TrailingNBSP", append(good, "\u00a0"...), "", 400, "The request body must be a single JSON object."},
 				{"Truncated", good[:len(good)-1], "", 400, "The request body is not valid JSON."},
 				{"Array", append(append([]byte{'['}, good...), ']'), "", 400, "The request body must be a JSON object."},
 				{"String", []byte(`"alice"`), "", 400, "The request body must be a JSON object."},
