@@ -5,6 +5,7 @@
 # test with the race detector, with both database backends enabled.
 #
 # Usage: scripts/test.sh [extra go test flags]
+# Then fuzzes every target for FUZZTIME each (default 20s; 0 skips).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -70,3 +71,15 @@ unset MEDIA_URL MAIL_URL
 
 go vet ./...
 go test -race -count=1 -timeout 30m "$@" ./...
+
+# A bounded run of every fuzz target (go test -fuzz takes one package and
+# one target at a time). A crasher fails the run and is written to the
+# package's testdata/fuzz/<Target>/: commit it as a regression seed.
+# FUZZTIME=0 skips this step.
+FUZZTIME=${FUZZTIME:-20s}
+if [[ "$FUZZTIME" != 0 ]]; then
+	for target in ./internal/api:FuzzDecodeJSON ./internal/api:FuzzUpload ./internal/media:FuzzProcess; do
+		log "fuzzing ${target#*:} for $FUZZTIME"
+		go test -run '^$' -fuzz "^${target#*:}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 5s "${target%%:*}"
+	done
+fi

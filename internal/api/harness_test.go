@@ -290,7 +290,7 @@ func (h *harness) post(t *testing.T, u user, caption string) string {
 }
 
 // jpegImage encodes a w×h gradient as JPEG.
-func jpegImage(t *testing.T, w, h int) []byte {
+func jpegImage(t testing.TB, w, h int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, gradient(w, h), &jpeg.Options{Quality: 90}); err != nil {
