@@ -120,7 +120,7 @@ func openSQLite(url string, opt Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{w: w, r: r, d: sqliteDialect}, nil
+	return &Store{w: w, r: r, d: sqliteDialect, wc: newStmtCache(w), rc: newStmtCache(r)}, nil
 }
 
 // openPostgres opens one pool through pgx's database/sql driver.

@@ -22,6 +22,9 @@ var _ gram.Store = (*Store)(nil)
 type Store struct {
 	w, r *sql.DB
 	d    dialect
+	// wc and rc cache prepared statements on the writer and the readers
+	// (SQLite only; nil on PostgreSQL, see stmtCache).
+	wc, rc *stmtCache
 }
 
 // Options tune the connection pools.
@@ -62,7 +65,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (s *Store) Close() error {
-	err := s.w.Close()
+	err := errors.Join(s.wc.close(), s.rc.close(), s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
@@ -77,35 +80,78 @@ func (s *Store) DB() *sql.DB { return s.w }
 
 // exec runs a statement on the writer.
 func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return s.w.ExecContext(ctx, s.d.rebind(q), args...)
+	q = s.d.rebind(q)
+	if st := s.wc.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return s.w.ExecContext(ctx, q, args...)
 }
 
 // query runs a query on the readers.
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return s.r.QueryContext(ctx, s.d.rebind(q), args...)
+	q = s.d.rebind(q)
+	if st := s.rc.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.r.QueryContext(ctx, q, args...)
 }
 
 // queryRow runs a one-row query on the readers.
 func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return s.r.QueryRowContext(ctx, s.d.rebind(q), args...)
+	q = s.d.rebind(q)
+	if st := s.rc.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.r.QueryRowContext(ctx, q, args...)
 }
 
-// tx is a transaction that rebinds placeholders for its dialect.
+// tx is a transaction that rebinds placeholders for its dialect and uses
+// the writer's prepared statements where there are any.
 type tx struct {
 	*sql.Tx
-	d dialect
+	d  dialect
+	wc *stmtCache
+	// missed collects statements the cache did not have, to prepare
+	// once the transaction has given the writer connection back.
+	missed *[]string
+}
+
+// stmt returns q's cached statement bound to the transaction, or nil. The
+// transaction's statement reuses the preparation on the writer's connection
+// and is closed with the transaction.
+func (t tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.wc == nil {
+		return nil
+	}
+	if st := t.wc.peek(q); st != nil {
+		return t.StmtContext(ctx, st)
+	}
+	*t.missed = append(*t.missed, q)
+	return nil
 }
 
 func (t tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.ExecContext(ctx, t.d.rebind(q), args...)
+	q = t.d.rebind(q)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.ExecContext(ctx, q, args...)
 }
 
 func (t tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.QueryRowContext(ctx, t.d.rebind(q), args...)
+	q = t.d.rebind(q)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.QueryRowContext(ctx, q, args...)
 }
 
 func (t tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.QueryContext(ctx, t.d.rebind(q), args...)
+	q = t.d.rebind(q)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.QueryContext(ctx, q, args...)
 }
 
 // inTx runs fn in a transaction on the writer and commits it, retrying
@@ -133,7 +179,13 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx) error) error {
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
 	}
-	if err := fn(tx{t, s.d}); err != nil {
+	var missed []string
+	defer func() {
+		for _, q := range missed {
+			s.wc.stmt(ctx, q)
+		}
+	}()
+	if err := fn(tx{t, s.d, s.wc, &missed}); err != nil {
 		_ = t.Rollback()
 		return err
 	}
