@@ -4,14 +4,11 @@
 package dbtest
 
 import (
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/instamern/gram/internal/pgtest"
 	"github.com/instamern/gram/internal/sqlstore"
 )
 
@@ -42,38 +39,11 @@ func SQLite(tb testing.TB) *sqlstore.Store {
 }
 
 // Postgres opens a store in a schema created for this test and dropped
-// at cleanup. It skips unless GRAM_TEST_POSTGRES holds a database URL.
+// at cleanup (pgtest.SchemaURL). It skips unless GRAM_TEST_POSTGRES holds a
+// database URL.
 func Postgres(tb testing.TB) *sqlstore.Store {
 	tb.Helper()
-	base := os.Getenv("GRAM_TEST_POSTGRES")
-	if base == "" {
-		tb.Skip("GRAM_TEST_POSTGRES not set")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatalf("open postgres: %v", err)
-	}
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	schema := "gramdbtest_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(tb.Context(), `CREATE SCHEMA `+schema); err != nil {
-		_ = admin.Close()
-		tb.Fatalf("create schema: %v", err)
-	}
-	tb.Cleanup(func() { // runs after the store's Close below
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-		_ = admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatalf("GRAM_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := sqlstore.Open(tb.Context(), u.String(), sqlstore.Options{MaxOpenConns: 8})
+	s, err := sqlstore.Open(tb.Context(), pgtest.SchemaURL(tb), sqlstore.Options{MaxOpenConns: 8})
 	if err != nil {
 		tb.Fatalf("open postgres store: %v", err)
 	}
