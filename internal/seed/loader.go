@@ -13,13 +13,14 @@ import (
 
 // loader writes sources into the store's database.
 type loader struct {
+	s       *sqlstore.Store
 	db      *sql.DB
 	dialect string
 	warn    func(string)
 }
 
 func newLoader(ctx context.Context, s *sqlstore.Store, warn func(string)) (*loader, error) {
-	l := &loader{db: s.DB(), dialect: s.Dialect(), warn: warn}
+	l := &loader{s: s, db: s.DB(), dialect: s.Dialect(), warn: warn}
 	if l.dialect == "sqlite" {
 		// A seed is rebuilt, not recovered: trade durability for speed.
 		// The rows are consistent by construction, so skip the foreign-key
@@ -128,8 +129,7 @@ func (l *loader) insert(ctx context.Context, src *Source) (int64, error) {
 	return total, nil
 }
 
-// analyze refreshes the planner's statistics.
+// analyze refreshes the planner's statistics the way the store wants them.
 func (l *loader) analyze(ctx context.Context) error {
-	_, err := l.db.ExecContext(ctx, `ANALYZE`)
-	return err
+	return l.s.Analyze(ctx)
 }

@@ -52,6 +52,10 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		_ = s.Close()
 		return nil, err
 	}
+	if err := s.forgetValueStats(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
