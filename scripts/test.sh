@@ -65,6 +65,9 @@ scripts/services.sh start
 eval "$(scripts/services.sh env)"
 export GRAM_TEST_POSTGRES="postgres://$PGUSER$PGAUTH@$PGHOST:$PGPORT/$PGDB?sslmode=disable"
 export GRAM_TEST_REDIS="redis://127.0.0.1:6379/15"
+# Every test that needs one of these servers fails, rather than skips,
+# when its variable is missing (internal/testenv).
+export GRAM_TEST_REQUIRE=1
 # The server settings services.sh exports are for running gramd by hand;
 # the tests configure each component themselves.
 unset MEDIA_URL MAIL_URL

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"github.com/instamern/gram/internal/testenv"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -131,10 +132,7 @@ func TestAdminCLI(t *testing.T) {
 // The commands use DATABASE_URL as the server does: here a PostgreSQL
 // schema of this test's own (GRAM_TEST_POSTGRES; skipped without it).
 func TestAdminCLIPostgres(t *testing.T) {
-	base := os.Getenv("GRAM_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("GRAM_TEST_POSTGRES not set")
-	}
+	base := testenv.Need(t, "GRAM_TEST_POSTGRES")
 	db, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/instamern/gram/internal/testenv"
 	"io"
 	"net"
 	"net/http"
@@ -80,9 +81,7 @@ func (p *smtpProxy) mailEnv() []string {
 
 func needMailpit(t *testing.T) string {
 	t.Helper()
-	if os.Getenv("GRAM_TEST_SMTP") != "1" || os.Getenv("MAILPIT_URL") == "" {
-		t.Skip("GRAM_TEST_SMTP and MAILPIT_URL are not set; start the servers with scripts/services.sh")
-	}
+	testenv.Need(t, "GRAM_TEST_SMTP", "MAILPIT_URL")
 	return strings.TrimRight(os.Getenv("MAILPIT_URL"), "/")
 }
 

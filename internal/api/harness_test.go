@@ -15,7 +15,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -44,14 +43,11 @@ type backend struct {
 	open func(tb testing.TB) *sqlstore.Store
 }
 
-// backends lists the stores the scenarios run on: SQLite always, and
-// PostgreSQL when GRAM_TEST_POSTGRES holds a database URL.
+// backends lists the stores the scenarios run on: SQLite, and PostgreSQL
+// (GRAM_TEST_POSTGRES; skipped without it, a failure under
+// GRAM_TEST_REQUIRE=1).
 func backends() []backend {
-	bs := []backend{{"sqlite", openSQLite}}
-	if os.Getenv("GRAM_TEST_POSTGRES") != "" {
-		bs = append(bs, backend{"postgres", openPostgres})
-	}
-	return bs
+	return []backend{{"sqlite", openSQLite}, {"postgres", openPostgres}}
 }
 
 // eachBackend runs fn once per backend, as a named subtest. Every

@@ -3,10 +3,10 @@ package api_test
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"github.com/instamern/gram/internal/testenv"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -16,11 +16,12 @@ import (
 )
 
 // limiters are the stores the limit scenarios run on: in process always,
-// Redis when GRAM_TEST_REDIS is set (a key prefix of its own per test).
+// Redis (GRAM_TEST_REDIS, testenv.Need; a key prefix of its own per test).
 func limiters(t *testing.T) map[string]func(t *testing.T) api.Limiter {
 	ls := map[string]func(t *testing.T) api.Limiter{"mem": func(*testing.T) api.Limiter { return api.NewMemLimiter() }}
-	if url := os.Getenv("GRAM_TEST_REDIS"); url != "" {
+	{
 		ls["redis"] = func(t *testing.T) api.Limiter {
+			url := testenv.Need(t, "GRAM_TEST_REDIS")
 			b := make([]byte, 6)
 			_, _ = rand.Read(b)
 			l, err := api.NewRedisLimiter(t.Context(), url, "gramtest:"+hex.EncodeToString(b)+":")

@@ -2,7 +2,7 @@ package api
 
 import (
 	"context"
-	"os"
+	"github.com/instamern/gram/internal/testenv"
 	"strconv"
 	"testing"
 	"time"
@@ -56,10 +56,7 @@ func TestMemLimiter(t *testing.T) { limiterSpec(t, NewMemLimiter()) }
 // TestRedisLimiter runs the same spec against a real Redis (GRAM_TEST_REDIS),
 // and checks that two limiters (two replicas) share one count.
 func TestRedisLimiter(t *testing.T) {
-	url := os.Getenv("GRAM_TEST_REDIS")
-	if url == "" {
-		t.Skip("GRAM_TEST_REDIS not set")
-	}
+	url := testenv.Need(t, "GRAM_TEST_REDIS")
 	ctx := context.Background()
 	a, err := NewRedisLimiter(ctx, url, "gramtest:")
 	if err != nil {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"github.com/instamern/gram/internal/testenv"
 	"io"
 	"net/http"
 	"os"
@@ -23,9 +24,7 @@ import (
 // real S3-compatible server (versitygw from scripts/services.sh), with
 // presigned and proxied delivery.
 func TestS3Journey(t *testing.T) {
-	if os.Getenv("GRAM_TEST_S3") == "" {
-		t.Skip("GRAM_TEST_S3 not set (scripts/services.sh start; eval \"$(scripts/services.sh env)\")")
-	}
+	testenv.Need(t, "GRAM_TEST_S3")
 	for _, delivery := range []string{blob.DeliveryPresign, blob.DeliveryProxy} {
 		t.Run(delivery, func(t *testing.T) {
 			t.Parallel()

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"github.com/instamern/gram/internal/testenv"
 	"net/http"
 	"os"
 	"strings"
@@ -44,9 +45,7 @@ func s3Config(t *testing.T) blob.S3Config {
 // skip cannot hide a failure.
 func needS3(t *testing.T) {
 	t.Helper()
-	if os.Getenv("GRAM_TEST_S3") != "1" {
-		t.Skip("GRAM_TEST_S3 is not 1; run scripts/services.sh start and eval its env")
-	}
+	testenv.Need(t, "GRAM_TEST_S3")
 }
 
 func newS3(t *testing.T, c blob.S3Config) *blob.S3 {

@@ -4,7 +4,6 @@
 package dbtest
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -18,13 +17,10 @@ type Backend struct {
 	Open func(tb testing.TB) *sqlstore.Store
 }
 
-// Backends lists SQLite, and PostgreSQL when GRAM_TEST_POSTGRES is set.
+// Backends lists SQLite and PostgreSQL (which skips, or fails under
+// GRAM_TEST_REQUIRE=1, when GRAM_TEST_POSTGRES is not set).
 func Backends() []Backend {
-	bs := []Backend{{"sqlite", SQLite}}
-	if os.Getenv("GRAM_TEST_POSTGRES") != "" {
-		bs = append(bs, Backend{"postgres", Postgres})
-	}
-	return bs
+	return []Backend{{"sqlite", SQLite}, {"postgres", Postgres}}
 }
 
 // SQLite opens a store on a fresh file in tb.TempDir(), closed at cleanup.

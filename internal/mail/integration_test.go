@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/instamern/gram/internal/testenv"
 	"net/http"
 	"net/url"
 	"os"
@@ -32,9 +33,7 @@ func envOr(key, def string) string {
 
 func needEnv(t *testing.T, key string) {
 	t.Helper()
-	if os.Getenv(key) != "1" {
-		t.Skipf("%s is not 1; start the servers with scripts/services.sh", key)
-	}
+	testenv.Need(t, key)
 }
 
 // uniqueRcpt returns an address no other test run uses, to find the mail.

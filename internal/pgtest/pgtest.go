@@ -8,8 +8,8 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"github.com/instamern/gram/internal/testenv"
 	"net/url"
-	"os"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -25,10 +25,7 @@ const Env = "GRAM_TEST_POSTGRES"
 // is not set.
 func SchemaURL(tb testing.TB) string {
 	tb.Helper()
-	base := os.Getenv(Env)
-	if base == "" {
-		tb.Skip(Env + " not set")
-	}
+	base := testenv.Need(tb, Env)
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		tb.Fatalf("open postgres: %v", err)
