@@ -67,6 +67,11 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 	if err := s.Store.RevokeUserSessions(ctx, u.ID, ""); err != nil {
 		return nil, nil, err
 	}
+	// Whoever asked for a pending email change may have had the old
+	// password: the notice of the change tells the owner to reset it.
+	if err := s.Store.CancelEmailChange(ctx, u.ID); err != nil {
+		return nil, nil, err
+	}
 	s.notice(ctx, MailPasswordChanged, u.Email, u, MailData{Link: s.cfg.ClientURL + "/"})
 	ss, err := s.newSession(ctx, u.ID, c)
 	return u, ss, err
@@ -102,6 +107,9 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, sessionID, curren
 		return nil, storeErr(err, "User not found.")
 	}
 	if err := s.Store.RevokeUserSessions(ctx, u.ID, sessionID); err != nil {
+		return nil, err
+	}
+	if err := s.Store.CancelEmailChange(ctx, u.ID); err != nil { // as ResetPassword does
 		return nil, err
 	}
 	s.notice(ctx, MailPasswordChanged, u.Email, u, MailData{Link: s.cfg.ClientURL + "/"})

@@ -216,4 +216,7 @@ type EmailChanges interface {
 	// pending); apply's error is returned as is.
 	ConfirmEmailChange(ctx context.Context, tokenHash string, now time.Time,
 		apply func(u *User, newEmail string) (*OutboxMail, error)) (*User, error)
+	// CancelEmailChange deletes the user's pending change, if any (a
+	// password change or reset ends it). An unknown user is not an error.
+	CancelEmailChange(ctx context.Context, userID string) error
 }

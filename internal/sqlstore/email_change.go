@@ -54,3 +54,8 @@ func (s *Store) ConfirmEmailChange(ctx context.Context, tokenHash string, now ti
 	})
 	return out, s.wrap("confirm email change", err)
 }
+
+func (s *Store) CancelEmailChange(ctx context.Context, userID string) error {
+	_, err := s.exec(ctx, `DELETE FROM email_changes WHERE user_id = ?`, userID)
+	return s.wrap("cancel email change", err)
+}

@@ -16,6 +16,7 @@ var emailChangeTests = []test{
 	{"SetEmailChange/ReplacesPreviousQueuesMail", testEmailChangeReplaces},
 	{"SetEmailChange/UnknownUser", testEmailChangeUnknownUser},
 	{"DeleteUser/DropsEmailChange", testEmailChangeCascade},
+	{"CancelEmailChange/OnlyThatUser", testCancelEmailChange},
 }
 
 func setEmailChange(t *testing.T, s gram.Store, u *gram.User, email, hash string, expires time.Time, mails ...*gram.OutboxMail) {
@@ -148,4 +149,17 @@ func testEmailChangeCascade(t *testing.T, s gram.Store) {
 	var old, next string
 	_, err := s.ConfirmEmailChange(t.Context(), "h1", T0, setEmail(&old, &next))
 	wantErr(t, "ConfirmEmailChange(deleted user)", err, gram.ErrNotFound)
+}
+
+func testCancelEmailChange(t *testing.T, s gram.Store) {
+	alice, bob := NewUser(t, s, "alice"), NewUser(t, s, "bob")
+	setEmailChange(t, s, alice, "ada@example.com", "h1", At(time.Hour))
+	setEmailChange(t, s, bob, "bobby@example.com", "h2", At(time.Hour))
+	noErr(t, "CancelEmailChange", s.CancelEmailChange(t.Context(), alice.ID))
+	noErr(t, "CancelEmailChange(again)", s.CancelEmailChange(t.Context(), alice.ID))
+	var old, next string
+	_, err := s.ConfirmEmailChange(t.Context(), "h1", At(time.Minute), setEmail(&old, &next))
+	wantErr(t, "ConfirmEmailChange(cancelled)", err, gram.ErrNotFound)
+	_, err = s.ConfirmEmailChange(t.Context(), "h2", At(time.Minute), setEmail(&old, &next))
+	noErr(t, "ConfirmEmailChange(bob's)", err)
 }
