@@ -14,17 +14,19 @@ import (
 type LimitsEnv struct {
 	Auth, Write, Read api.RateRule // RATE_LIMIT_AUTH, RATE_LIMIT_WRITE, RATE_LIMIT_READ
 	LoginFails        api.RateRule // RATE_LIMIT_LOGIN_FAILURES (per account)
+	ResetMails        api.RateRule // RATE_LIMIT_RESET_MAIL (per email address)
 	TrustedProxies    []netip.Prefix
 	ForwardedHeader   string // FORWARDED_HEADER
 }
 
 func loadLimits(env func(k, def string) string) (LimitsEnv, error) {
 	var l LimitsEnv
-	var errs [5]error
+	var errs [6]error
 	l.Auth, errs[0] = parseRate("RATE_LIMIT_AUTH", env("RATE_LIMIT_AUTH", "20/15m"))
 	l.Write, errs[1] = parseRate("RATE_LIMIT_WRITE", env("RATE_LIMIT_WRITE", "300/1m"))
 	l.Read, errs[2] = parseRate("RATE_LIMIT_READ", env("RATE_LIMIT_READ", "1200/1m"))
 	l.LoginFails, errs[3] = parseRate("RATE_LIMIT_LOGIN_FAILURES", env("RATE_LIMIT_LOGIN_FAILURES", "10/15m"))
+	l.ResetMails, errs[5] = parseRate("RATE_LIMIT_RESET_MAIL", env("RATE_LIMIT_RESET_MAIL", "3/1h"))
 	l.TrustedProxies, errs[4] = parseProxies(env("TRUSTED_PROXIES", ""), env("TRUST_PROXY", "false"))
 	switch h := env("FORWARDED_HEADER", "X-Forwarded-For"); {
 	case strings.EqualFold(h, "X-Forwarded-For"):

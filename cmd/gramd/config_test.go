@@ -37,7 +37,7 @@ func TestLoadConfig(t *testing.T) {
 				S3: S3Env{Delivery: "public", PresignTTL: time.Hour},
 				Limits: LimitsEnv{Auth: api.RateRule{Limit: 20, Window: 15 * time.Minute}, Write: api.RateRule{Limit: 300, Window: time.Minute},
 					Read: api.RateRule{Limit: 1200, Window: time.Minute}, LoginFails: api.RateRule{Limit: 10, Window: 15 * time.Minute},
-					ForwardedHeader: "X-Forwarded-For"}}
+					ResetMails: api.RateRule{Limit: 3, Window: time.Hour}, ForwardedHeader: "X-Forwarded-For"}}
 			if !reflect.DeepEqual(c, want) {
 				t.Errorf("config = %+v\nwant     %+v", c, want)
 			}
@@ -120,7 +120,7 @@ func TestLoadConfig(t *testing.T) {
 		{name: "UnknownEnv", env: map[string]string{"APP_ENV": "staging"}, wantErr: "APP_ENV"},
 		{name: "BadNumbers", env: map[string]string{"DB_MAX_CONNS": "many", "TRUST_PROXY": "maybe"}, wantErr: "DB_MAX_CONNS"},
 		{name: "RateLimits", env: map[string]string{"RATE_LIMIT_AUTH": "5/1h", "RATE_LIMIT_WRITE": "off", "RATE_LIMIT_READ": "0",
-			"RATE_LIMIT_LOGIN_FAILURES": " 3 / 2d"}, check: func(t *testing.T, c Config) {
+			"RATE_LIMIT_LOGIN_FAILURES": " 3 / 2d", "RATE_LIMIT_RESET_MAIL": "off"}, check: func(t *testing.T, c Config) {
 			want := LimitsEnv{Auth: api.RateRule{Limit: 5, Window: time.Hour}, LoginFails: api.RateRule{Limit: 3, Window: 48 * time.Hour},
 				ForwardedHeader: "X-Forwarded-For"}
 			if !reflect.DeepEqual(c.Limits, want) {

@@ -59,6 +59,7 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 	handler := api.NewServer(svc, api.Config{
 		Production: cfg.Production(), TLS: cfg.TLSCertFile != "", CORSOrigins: cfg.CORSOrigins, JWTSecrets: cfg.JWTSecrets, TokenTTL: cfg.JWTExpiresIn,
 		AuthLimit: cfg.Limits.Auth, WriteLimit: cfg.Limits.Write, ReadLimit: cfg.Limits.Read, LoginFails: cfg.Limits.LoginFails,
+		ResetMails:     cfg.Limits.ResetMails,
 		TrustedProxies: cfg.Limits.TrustedProxies, ForwardedHeader: cfg.Limits.ForwardedHeader, Media: blob.Handler(blobs),
 		SNSTopicARN: cfg.SNSTopicARN,
 	}, limiter, log)

@@ -46,3 +46,27 @@ func (s *Server) countLoginFailure(r *http.Request, username string, err error) 
 }
 
 func loginFailKey(username string) string { return "loginfail:" + gram.NormalizeUsername(username) }
+
+// resetMailLimited counts a password-reset request for email and answers
+// 429 when the address has had ResetMails requests in the window, so that
+// many IPs together cannot flood someone's inbox with reset mail. Every
+// well-formed address is counted, with an account or without, so the 429
+// tells nothing about who has an account; a malformed one is left to the
+// service's validation.
+func (s *Server) resetMailLimited(w http.ResponseWriter, r *http.Request, email string) bool {
+	rule := s.cfg.ResetMails
+	addr, valid := gram.NormalizeEmail(email)
+	if rule.Limit <= 0 || !valid {
+		return false
+	}
+	allowed, remaining, reset, err := s.limiter.Allow(r.Context(), "resetmail:"+addr, rule)
+	if err != nil {
+		s.log.WarnContext(r.Context(), "rate limiter", "err", err)
+		return false // fail open, as rateLimit does
+	}
+	if allowed {
+		return false
+	}
+	d := decision{limit: rule.Limit, remaining: remaining, reset: reset}
+	return !s.answerLimit(w, r, d, "Too many password reset emails for this address. Please try again in %d seconds.")
+}

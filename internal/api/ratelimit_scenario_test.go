@@ -183,3 +183,41 @@ func TestLoginThrottledPerAccount(t *testing.T) {
 		})
 	}
 }
+
+// TestResetMailLimitedPerAddress: password-reset requests are counted per
+// email address whatever the IP, so many IPs together cannot flood one
+// mailbox; addresses without an account are counted alike (no
+// enumeration), other addresses are unaffected, and no mail is queued for
+// a refused request.
+func TestResetMailLimitedPerAddress(t *testing.T) {
+	base := newHarness(t, backends()[0])
+	base.signup(t, "alice")
+	base.signup(t, "bob")
+	const window = 2 * time.Second
+	for name, open := range limiters(t) {
+		t.Run(name, func(t *testing.T) {
+			h := base.limited(t, open(t), func(c *api.Config) { c.ResetMails = api.RateRule{Limit: 2, Window: window} })
+			forgot := func(ip, email string) (int, map[string]any, http.Header) {
+				return h.from(t, ip, "POST", "/instamern/users/forgot-password", "", map[string]any{"email": email})
+			}
+			time.Sleep(time.Until(time.Now().Truncate(window).Add(window + 20*time.Millisecond)))
+			h.flushMail(t) // the welcome mails
+			for i, email := range []string{"alice@example.com", " ALICE@example.com"} {
+				st, body, _ := forgot("203.0.113."+strconv.Itoa(i+1), email)
+				wantSuccess(t, st, body, 200)
+			}
+			st, body, hd := forgot("203.0.113.9", "alice@example.com")
+			want429(t, st, body, hd, "Too many password reset emails for this address.")
+			if got := len(h.flushMail(t)); got != 2 {
+				t.Errorf("%d reset mails sent for alice, want 2 (none for the refused request)", got)
+			}
+			st, body, _ = forgot("203.0.113.9", "bob@example.com")
+			wantSuccess(t, st, body, 200)
+			for i := range 2 {
+				forgot("203.0.113."+strconv.Itoa(i+1), "nobody@example.com")
+			}
+			st, body, hd = forgot("203.0.113.9", "nobody@example.com")
+			want429(t, st, body, hd, "Too many password reset emails for this address.")
+		})
+	}
+}

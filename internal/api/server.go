@@ -26,6 +26,7 @@ type Config struct {
 	WriteLimit   RateRule      // per-IP and per-user limit on other writes
 	ReadLimit    RateRule      // per-IP and per-user limit on reads (not health checks or media)
 	LoginFails   RateRule      // failed logins per account before it answers 429 until the window ends
+	ResetMails   RateRule      // password-reset requests per email address (any IP) in a window
 	// TrustedProxies are the peers whose forwarding header is believed;
 	// ForwardedHeader is that header: "X-Forwarded-For" (default) or "Forwarded".
 	TrustedProxies  []netip.Prefix

@@ -124,7 +124,7 @@ func (s *Server) handleForgotPassword(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Email string `json:"email"`
 	}
-	if !s.decodeBody(w, r, &in) {
+	if !s.decodeBody(w, r, &in) || s.resetMailLimited(w, r, in.Email) {
 		return
 	}
 	if err := s.svc.ForgotPassword(r.Context(), in.Email); err != nil {
