@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/instamern/gram/internal/gram"
 )
@@ -15,32 +16,50 @@ import (
 // password is not a failure. Unknown usernames are counted like known
 // ones, so the 429 tells nothing about who has an account.
 
-// loginLocked answers 429 and reports true when username has used up its
-// failed logins. It does not count this attempt.
+// loginLocked counts this attempt on username and answers 429 (reporting
+// true) when the account has used up its failed logins. The attempt is
+// counted before the password is checked, with the limiter's atomic
+// increment: a check that only peeked and counted failures afterwards let
+// guesses sent at once all pass it. Attempts that turn out not to be
+// failures (the password was right) are counted on a second key
+// (countLoginFailure) and allowed on top of the limit.
 func (s *Server) loginLocked(w http.ResponseWriter, r *http.Request, username string) bool {
 	rule := s.cfg.LoginFails
 	if rule.Limit <= 0 || username == "" {
 		return false
 	}
-	n, reset, err := s.limiter.Peek(r.Context(), loginFailKey(username), rule)
-	if err != nil {
-		s.log.WarnContext(r.Context(), "rate limiter", "err", err)
-		return false // fail open, as rateLimit does
+	key := loginFailKey(username)
+	good, _, err := s.limiter.Peek(r.Context(), key+loginGoodSuffix, rule)
+	if err == nil {
+		var allowed bool
+		var reset time.Time
+		allowed, _, reset, err = s.limiter.Allow(r.Context(), key, RateRule{Limit: rule.Limit + good, Window: rule.Window})
+		if err == nil {
+			if allowed {
+				return false
+			}
+			d := decision{limit: rule.Limit, reset: reset}
+			return !s.answerLimit(w, r, d, "Too many failed logins for this account. Please try again in %d seconds.")
+		}
 	}
-	if n < rule.Limit {
-		return false
-	}
-	d := decision{limit: rule.Limit, reset: reset}
-	return !s.answerLimit(w, r, d, "Too many failed logins for this account. Please try again in %d seconds.")
+	s.log.WarnContext(r.Context(), "rate limiter", "err", err)
+	return false // fail open, as rateLimit does
 }
 
-// countLoginFailure counts a failed login of username when err is a wrong
-// username or password (not a refusal for another reason).
+// loginGoodSuffix names the count of an account's attempts whose password
+// was right.
+const loginGoodSuffix = ":good"
+
+// countLoginFailure settles the attempt loginLocked counted: unless the
+// password was right (a login, or the refusal of a suspended account), it
+// stays a failure. Only a right password is taken back: anything an
+// attacker can cause without it (a canceled request, an empty password)
+// would otherwise buy guesses.
 func (s *Server) countLoginFailure(r *http.Request, username string, err error) {
-	if s.cfg.LoginFails.Limit <= 0 || username == "" || !errors.Is(err, gram.ErrBadLogin) {
+	if s.cfg.LoginFails.Limit <= 0 || username == "" || (err != nil && !errors.Is(err, gram.ErrSuspended)) {
 		return
 	}
-	if _, _, _, err := s.limiter.Allow(r.Context(), loginFailKey(username), s.cfg.LoginFails); err != nil {
+	if _, _, _, err := s.limiter.Allow(r.Context(), loginFailKey(username)+loginGoodSuffix, s.cfg.LoginFails); err != nil {
 		s.log.WarnContext(r.Context(), "rate limiter", "err", err)
 	}
 }

@@ -112,8 +112,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, ss, err := s.svc.Login(r.Context(), in.Username, in.Password, s.client(r))
+	s.countLoginFailure(r, in.Username, err)
 	if err != nil {
-		s.countLoginFailure(r, in.Username, err)
 		s.writeError(w, r, err)
 		return
 	}
