@@ -48,8 +48,11 @@ type Message struct {
 }
 
 // DefaultHost matches the hosts SNS signs from and confirms through:
-// sns.<region>.amazonaws.com (and .com.cn in China).
-var DefaultHost = regexp.MustCompile(`^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$`)
+// sns.<region>.amazonaws.com (and .com.cn in China). The region must look
+// like one (us-east-1, us-gov-west-1, cn-north-1): any label would also
+// let in S3's virtual hosts, e.g. sns.s3.amazonaws.com serves a bucket
+// named "sns" that anyone could own, with a valid certificate.
+var DefaultHost = regexp.MustCompile(`^sns\.[a-z]{2}(-[a-z]+)+-[0-9]+\.amazonaws\.com(\.cn)?$`)
 
 // ErrInvalid wraps every reason a message is refused.
 var ErrInvalid = errors.New("sns: invalid message")

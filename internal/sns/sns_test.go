@@ -23,6 +23,15 @@ func TestCheckURL(t *testing.T) {
 		{"https://user@sns.us-east-1.amazonaws.com/x.pem", false},
 		{"https://s3.amazonaws.com/x.pem", false},
 		{"https://sns.amazonaws.com/x.pem", false},
+		{"https://sns.us-gov-west-1.amazonaws.com/x.pem", true},
+		{"https://sns.ap-southeast-2.amazonaws.com/x.pem", true},
+		{"https://sns.cn-northwest-1.amazonaws.com.cn/x.pem", true},
+		// An S3 bucket named "sns" is served, with a valid certificate, on
+		// these: whoever owns the bucket could sign messages.
+		{"https://sns.s3.amazonaws.com/x.pem", false},
+		{"https://sns.s3-accelerate.amazonaws.com/x.pem", false},
+		{"https://sns.s3-us-west-2.amazonaws.com/x.pem", false},
+		{"https://sns.s3-external-1.amazonaws.com/x.pem", false},
 		{"", false},
 		{"::", false},
 	}
