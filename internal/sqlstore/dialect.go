@@ -104,7 +104,7 @@ func openSQLite(url string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: create database folder: %w", err)
 	}
 	const pragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate&_pragma=wal_autocheckpoint(10000)")
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
 	}
@@ -120,7 +120,15 @@ func openSQLite(url string, opt Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{w: w, r: r, d: sqliteDialect, wc: newStmtCache(w), rc: newStmtCache(r)}, nil
+	c, err := sql.Open("sqlite", "file:"+path+"?"+pragmas)
+	if err != nil {
+		_ = w.Close()
+		_ = r.Close()
+		return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+	}
+	c.SetMaxOpenConns(1)
+	return &Store{w: w, r: r, d: sqliteDialect, wc: newStmtCache(w), rc: newStmtCache(r),
+		ckpt: startCheckpointer(c, checkpointEvery)}, nil
 }
 
 // openPostgres opens one pool through pgx's database/sql driver.

@@ -25,6 +25,8 @@ type Store struct {
 	// wc and rc cache prepared statements on the writer and the readers
 	// (SQLite only; nil on PostgreSQL, see stmtCache).
 	wc, rc *stmtCache
+	// ckpt checkpoints SQLite's log in the background (nil on PostgreSQL).
+	ckpt *checkpointer
 }
 
 // Options tune the connection pools.
@@ -69,7 +71,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (s *Store) Close() error {
-	err := errors.Join(s.wc.close(), s.rc.close(), s.w.Close())
+	err := errors.Join(s.ckpt.close(), s.wc.close(), s.rc.close(), s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
