@@ -1,6 +1,8 @@
 package api
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"time"
@@ -64,7 +66,17 @@ func (s *Server) countLoginFailure(r *http.Request, username string, err error) 
 	}
 }
 
-func loginFailKey(username string) string { return "loginfail:" + gram.NormalizeUsername(username) }
+// loginFailKey names the failure counter of username. The client sends a
+// username of any length (up to the body limit); one longer than any
+// account's is hashed, so that the limiter's keys stay small.
+func loginFailKey(username string) string {
+	u := gram.NormalizeUsername(username)
+	if len(u) > 64 {
+		sum := sha256.Sum256([]byte(u))
+		u = "#" + hex.EncodeToString(sum[:])
+	}
+	return "loginfail:" + u
+}
 
 // resetMailLimited counts a password-reset request for email and answers
 // 429 when the address has had ResetMails requests in the window, so that
