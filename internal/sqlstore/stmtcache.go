@@ -4,14 +4,21 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"sync"
 )
 
-// maxCachedStmts bounds a stmtCache. The store's statements are constant
-// text except for IN lists and LikerIDs branches, whose shapes are bounded
-// by page sizes, so a few hundred entries hold all of them; past the bound
-// a statement simply runs unprepared.
-const maxCachedStmts = 512
+// maxCachedStmts bounds a stmtCache; past the bound a statement simply
+// runs unprepared. The store's statements are constant text except for IN
+// lists and LikerIDs branches, one statement per list length; only those
+// with at most maxCachedParams placeholders are cached (a feed page's
+// likers, 15 posts, take 30), so the constant statements and every common
+// list length fit with room to spare, and a burst of long, rare lists
+// (a 1,000-id user list) cannot fill the cache first.
+const (
+	maxCachedStmts  = 512
+	maxCachedParams = 64
+)
 
 // stmtCache prepares each distinct statement text once per pool and keeps
 // it. modernc.org/sqlite parses a statement on every QueryContext, which
@@ -33,7 +40,7 @@ func newStmtCache(db *sql.DB) *stmtCache {
 // returns nil (run q unprepared) when the cache is full or q does not
 // prepare; the unprepared run then reports q's own error.
 func (c *stmtCache) stmt(ctx context.Context, q string) *sql.Stmt {
-	if c == nil {
+	if c == nil || strings.Count(q, "?") > maxCachedParams {
 		return nil
 	}
 	c.mu.RLock()

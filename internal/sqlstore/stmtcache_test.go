@@ -81,6 +81,24 @@ func TestStmtCache(t *testing.T) {
 		}
 	})
 
+	t.Run("LongListsNotCached", func(t *testing.T) {
+		s := OpenTestSQLite(t)
+		defer s.Close()
+		ids := make([]string, maxCachedParams+1)
+		for i := range ids {
+			ids[i] = fmt.Sprint(i)
+		}
+		if _, err := s.UsersByIDs(t.Context(), ids); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UsersByIDs(t.Context(), ids[:3]); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(s.rc.m); n != 1 {
+			t.Errorf("cache holds %d statements after a long and a short id list, want only the short one's", n)
+		}
+	})
+
 	t.Run("NotUsedOnPostgres", func(t *testing.T) {
 		s := OpenTestPostgres(t)
 		defer s.Close()
