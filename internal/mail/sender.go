@@ -171,7 +171,7 @@ func (s *Sender) suppressed(ctx context.Context, log *slog.Logger, m gram.Outbox
 	if err := s.Store.MarkMailFailed(ctx, m.ID, m.ClaimToken, ErrSuppressed.Error(), s.now(), true); err != nil {
 		log.ErrorContext(ctx, "mail: suppressed and not marked", "err", err)
 	}
-	log.InfoContext(ctx, "mail: not sent: the address is suppressed", "to", m.To, "subject", m.Subject)
+	log.InfoContext(ctx, "mail: not sent: the address is suppressed", "id", m.ID, "to", maskAddress(m.To), "subject", m.Subject)
 	return true
 }
 
@@ -188,7 +188,7 @@ func (s *Sender) markSent(ctx context.Context, log *slog.Logger, m gram.OutboxMa
 		log.ErrorContext(ctx, "mail: sent but not marked; it will be sent again", "err", err)
 		return
 	}
-	log.InfoContext(ctx, "mail: sent", "to", m.To, "subject", m.Subject)
+	log.InfoContext(ctx, "mail: sent", "id", m.ID, "to", maskAddress(m.To), "subject", m.Subject)
 }
 
 // markFailed schedules a retry, or gives up after MaxAttempts. A send cut
@@ -210,7 +210,7 @@ func (s *Sender) markFailed(rec, parent context.Context, log *slog.Logger, m gra
 		return
 	}
 	if giveUp {
-		log.ErrorContext(rec, "mail: gave up", "to", m.To, "subject", m.Subject, "err", msg)
+		log.ErrorContext(rec, "mail: gave up", "id", m.ID, "to", maskAddress(m.To), "subject", m.Subject, "err", msg)
 		return
 	}
 	level := slog.LevelWarn

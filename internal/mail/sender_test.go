@@ -425,7 +425,7 @@ func TestSender_RunWakes(t *testing.T) {
 	}
 }
 
-func TestSender_NeverLogsBodies(t *testing.T) {
+func TestSender_NeverLogsBodiesOrAddresses(t *testing.T) {
 	var logs strings.Builder
 	store, rec := newMemOutbox(), &mail.Recorder{}
 	enqueue(t, store, time.Now(), "a", "b")
@@ -434,6 +434,10 @@ func TestSender_NeverLogsBodies(t *testing.T) {
 	flush(t, s)
 	if strings.Contains(logs.String(), "secret body") {
 		t.Errorf("log holds a body:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "a@example.com") || strings.Contains(logs.String(), "b@example.com") ||
+		!strings.Contains(logs.String(), "a***@example.com") {
+		t.Errorf("log holds a full address, or not the masked one:\n%s", logs.String())
 	}
 	if !strings.Contains(logs.String(), "gave up") || !strings.Contains(logs.String(), "mail: sent") {
 		t.Errorf("log lacks outcomes:\n%s", logs.String())
