@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -96,7 +97,7 @@ func (s *Server) rateLimit(class string, rule RateRule, h http.Handler) http.Han
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		keys := []string{class + ":ip:" + s.clientIP(r)}
+		keys := []string{class + ":ip:" + ipLimitKey(s.clientIP(r))}
 		if uid := s.tokenUserID(r); uid != "" {
 			keys = append(keys, class+":user:"+uid)
 		}
@@ -111,6 +112,17 @@ func (s *Server) rateLimit(class string, rule RateRule, h http.Handler) http.Han
 			h.ServeHTTP(w, r)
 		}
 	})
+}
+
+// ipLimitKey is the part of a limit key that names a client address: the
+// address itself for IPv4, its /64 for IPv6, because one subscriber gets a
+// whole /64 and could otherwise draw a fresh key for every request.
+func ipLimitKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	return netip.PrefixFrom(a, 64).Masked().String()
 }
 
 // decision is the outcome of counting a request against a rule; with

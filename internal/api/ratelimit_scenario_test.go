@@ -221,3 +221,23 @@ func TestResetMailLimitedPerAddress(t *testing.T) {
 		})
 	}
 }
+
+// TestRateLimitIPv6Prefix: IPv6 clients are limited per /64 (what one
+// subscriber gets), IPv4 clients per address.
+func TestRateLimitIPv6Prefix(t *testing.T) {
+	base := newHarness(t, backends()[0])
+	h := base.limited(t, api.NewMemLimiter(), func(c *api.Config) { c.ReadLimit = api.RateRule{Limit: 2, Window: time.Hour} })
+	get := func(ip string) (int, map[string]any, http.Header) {
+		return h.from(t, ip, "GET", "/instamern/users", "", nil)
+	}
+	for _, ip := range []string{"2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe"} {
+		st, body, _ := get(ip)
+		wantSuccess(t, st, body, 200)
+	}
+	st, body, hd := get("2001:db8:1:2:abcd::5") // same /64, another address
+	want429(t, st, body, hd, "Too many requests.")
+	for _, ip := range []string{"2001:db8:1:3::1", "198.51.100.7", "198.51.100.8"} { // other /64, IPv4 per address
+		st, body, _ := get(ip)
+		wantSuccess(t, st, body, 200)
+	}
+}
