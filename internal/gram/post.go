@@ -19,9 +19,15 @@ type Post struct {
 	CommentCount int
 }
 
-// CanEdit reports whether u may update or delete p.
+// CanEdit reports whether u may change p's caption: its author only
+// (CONTRACT.md P5). Staff moderate by deleting, which is audited.
 func (p *Post) CanEdit(u *User) bool {
-	return u != nil && (p.AuthorID == u.ID || u.IsStaff())
+	return u != nil && p.AuthorID == u.ID
+}
+
+// CanDelete reports whether u may delete p: its author or staff.
+func (p *Post) CanDelete(u *User) bool {
+	return p.CanEdit(u) || (u != nil && u.IsStaff())
 }
 
 // Page selects one page of a list ordered by (CreatedAt, ID). The cursor is
@@ -133,9 +139,9 @@ func (s *Service) clampPage(p Page, def int) Page {
 	return p
 }
 
-// UpdatePost changes a post's caption; only its author or staff may.
+// UpdatePost changes a post's caption; only its author may.
 func (s *Service) UpdatePost(ctx context.Context, u *User, id, caption string) error {
-	p, err := s.editablePost(ctx, u, id, "Not found post to update.", "You cannot update someone else's post.")
+	p, err := s.ownPost(ctx, u, id, (*Post).CanEdit, "Not found post to update.", "You cannot update someone else's post.")
 	if err != nil {
 		return err
 	}
@@ -158,7 +164,7 @@ func (s *Service) DeletePost(ctx context.Context, u *User, id string) error {
 // deletePost is the one delete path of posts; staff deleting someone
 // else's post are audited (see contentAudit).
 func (s *Service) deletePost(ctx context.Context, u *User, id, reason string) error {
-	p, err := s.editablePost(ctx, u, id, "Not found post to delete.", "You cannot delete someone else's post.")
+	p, err := s.ownPost(ctx, u, id, (*Post).CanDelete, "Not found post to delete.", "You cannot delete someone else's post.")
 	if err != nil {
 		return err
 	}
@@ -170,7 +176,8 @@ func (s *Service) deletePost(ctx context.Context, u *User, id, reason string) er
 	return nil
 }
 
-func (s *Service) editablePost(ctx context.Context, u *User, id, notFound, forbidden string) (*Post, error) {
+// ownPost loads post id for u, who must pass may.
+func (s *Service) ownPost(ctx context.Context, u *User, id string, may func(*Post, *User) bool, notFound, forbidden string) (*Post, error) {
 	if !ValidID(id) {
 		return nil, Errorf(ENOTFOUND, "%s", notFound)
 	}
@@ -178,7 +185,7 @@ func (s *Service) editablePost(ctx context.Context, u *User, id, notFound, forbi
 	if err != nil {
 		return nil, storeErr(err, notFound)
 	}
-	if !p.CanEdit(u) {
+	if !may(p, u) {
 		return nil, Errorf(EFORBIDDEN, "%s", forbidden)
 	}
 	return p, nil
