@@ -35,6 +35,11 @@ func (s *Store) forgetValueStats(ctx context.Context) error {
 	if err != nil || n == 0 {
 		return err
 	}
+	// Most opens find no samples: leave the schema (and every connection's
+	// copy of it) alone then.
+	if err := s.w.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_stat4)`).Scan(&n); err != nil || n == 0 {
+		return err
+	}
 	if _, err := s.w.ExecContext(ctx, `DELETE FROM sqlite_stat4`); err != nil {
 		return fmt.Errorf("sqlstore: forget stat4 samples: %w", err)
 	}
