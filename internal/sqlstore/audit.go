@@ -8,13 +8,14 @@ import (
 
 const auditColumns = `id, actor_id, action, target_type, target_id, detail, reason, created_at`
 
-// insertAudit appends e (when not nil) to the audit log inside t, so the
-// entry commits or rolls back with the change it records.
-func insertAudit(ctx context.Context, t tx, e *gram.AuditEntry) error {
+// insertAudit appends e (when not nil) to the audit log through q: the
+// transaction of the change it records, so that the entry commits or
+// rolls back with it.
+func insertAudit(ctx context.Context, q querier, e *gram.AuditEntry) error {
 	if e == nil {
 		return nil
 	}
-	_, err := t.exec(ctx, `INSERT INTO audit_log (`+auditColumns+`) VALUES (`+placeholders(8)+`)`,
+	_, err := q.exec(ctx, `INSERT INTO audit_log (`+auditColumns+`) VALUES (`+placeholders(8)+`)`,
 		e.ID, e.ActorID, e.Action, e.TargetType, e.TargetID, e.Detail, e.Reason, ms(e.CreatedAt))
 	return err
 }

@@ -9,8 +9,7 @@ import (
 
 func (s *Store) SetEmailChange(ctx context.Context, c gram.EmailChange, mails ...*gram.OutboxMail) error {
 	err := s.inTx(ctx, func(t tx) error {
-		var one int
-		if err := t.queryRow(ctx, `SELECT 1 FROM users WHERE id = ?`+t.d.forUpdate, c.UserID).Scan(&one); err != nil {
+		if err := lockUser(ctx, t, c.UserID); err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, `DELETE FROM email_changes WHERE user_id = ?`, c.UserID); err != nil {

@@ -51,18 +51,18 @@ const (
 )
 
 func (s *Store) FollowerIDs(ctx context.Context, userID string, limit int) ([]string, error) {
-	ids, err := s.ids(ctx, qFollowerIDs, userID, limit)
-	return ids, s.wrap("follower ids", err)
+	out, err := ids(ctx, s, qFollowerIDs, userID, limit)
+	return out, s.wrap("follower ids", err)
 }
 
 func (s *Store) FollowingIDs(ctx context.Context, userID string, limit int) ([]string, error) {
-	ids, err := s.ids(ctx, qFollowingIDs, userID, limit)
-	return ids, s.wrap("following ids", err)
+	out, err := ids(ctx, s, qFollowingIDs, userID, limit)
+	return out, s.wrap("following ids", err)
 }
 
 // ids runs a query returning one string column.
-func (s *Store) ids(ctx context.Context, q string, args ...any) ([]string, error) {
-	rows, err := s.query(ctx, q, args...)
+func ids(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

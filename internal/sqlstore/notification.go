@@ -6,12 +6,13 @@ import (
 	"github.com/instamern/gram/internal/gram"
 )
 
-// insertNotification stores n inside t. Follow and like notifications
+// insertNotification stores n (when not nil) through q, the transaction of
+// the follow, like or comment it is about. Follow and like notifications
 // carry a dedupe key, so a repeat is silently ignored; every comment is new.
 const qInsertNotification = `INSERT INTO notifications (id, recipient_id, actor_id, kind, post_id, dedupe, created_at)
 	VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (recipient_id, dedupe) DO NOTHING`
 
-func insertNotification(ctx context.Context, t tx, n *gram.Notification) error {
+func insertNotification(ctx context.Context, q querier, n *gram.Notification) error {
 	if n == nil {
 		return nil
 	}
@@ -19,7 +20,7 @@ func insertNotification(ctx context.Context, t tx, n *gram.Notification) error {
 	if n.Kind == gram.NotifyComment {
 		dedupe = n.Kind + ":" + n.ID
 	}
-	_, err := t.exec(ctx, qInsertNotification, n.ID, n.RecipientID, n.ActorID, n.Kind, n.PostID, dedupe, ms(n.CreatedAt))
+	_, err := q.exec(ctx, qInsertNotification, n.ID, n.RecipientID, n.ActorID, n.Kind, n.PostID, dedupe, ms(n.CreatedAt))
 	return err
 }
 

@@ -12,18 +12,19 @@ import (
 
 const outboxColumns = `id, recipient, subject, html, text, attempts, created_at, next_attempt_at, sent_at, failed, last_error, claim_token`
 
-// enqueueMail inserts m inside t; a nil m is nothing to do.
-func enqueueMail(ctx context.Context, t tx, m *gram.OutboxMail) error {
+// enqueueMail inserts m through q (the transaction of the change the mail
+// is about, or the store for a mail on its own); a nil m is nothing to do.
+func enqueueMail(ctx context.Context, q querier, m *gram.OutboxMail) error {
 	if m == nil {
 		return nil
 	}
-	_, err := t.exec(ctx, `INSERT INTO mail_outbox (`+outboxColumns+`) VALUES (`+placeholders(12)+`)`,
+	_, err := q.exec(ctx, `INSERT INTO mail_outbox (`+outboxColumns+`) VALUES (`+placeholders(12)+`)`,
 		m.ID, m.To, m.Subject, m.HTML, m.Text, m.Attempts, ms(m.CreatedAt), ms(m.NextAttemptAt), ms(m.SentAt), m.Failed, m.LastError, m.ClaimToken)
 	return err
 }
 
 func (s *Store) EnqueueMail(ctx context.Context, m gram.OutboxMail) error {
-	return s.wrap("enqueue mail", s.inTx(ctx, func(t tx) error { return enqueueMail(ctx, t, &m) }))
+	return s.wrap("enqueue mail", enqueueMail(ctx, s, &m))
 }
 
 func scanOutbox(r scanner) (*gram.OutboxMail, error) {

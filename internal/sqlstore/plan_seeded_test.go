@@ -118,7 +118,7 @@ func timeCase(ctx context.Context, conn *sql.Conn, d dialect, c planCase, runs i
 }
 
 func runCase(ctx context.Context, conn *sql.Conn, q string, c planCase) error {
-	var on querier = conn
+	var on rawQuerier = conn
 	if c.write {
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {

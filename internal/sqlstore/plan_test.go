@@ -170,7 +170,7 @@ func TestQueryPlans(t *testing.T) {
 
 // explain returns the query's plan, one node per line. With analyze (on
 // PostgreSQL only) the query runs: the caller rolls writes back.
-func explain(ctx context.Context, q querier, d dialect, query string, args []any, analyze bool) (string, error) {
+func explain(ctx context.Context, q rawQuerier, d dialect, query string, args []any, analyze bool) (string, error) {
 	prefix, col := "EXPLAIN ", 0
 	switch {
 	case d.name == "sqlite":
@@ -206,8 +206,9 @@ func explain(ctx context.Context, q querier, d dialect, query string, args []any
 	return strings.Join(lines, "\n"), rows.Err()
 }
 
-// querier is a *sql.Conn or a *sql.Tx.
-type querier interface {
+// rawQuerier is a *sql.Conn or a *sql.Tx: database/sql as it is, without
+// the store's rebinding and statement cache (see querier).
+type rawQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }

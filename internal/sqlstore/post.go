@@ -92,17 +92,17 @@ func pageArgs(page gram.Page, args ...any) []any {
 }
 
 func (s *Store) Feed(ctx context.Context, page gram.Page) ([]*gram.Post, error) {
-	out, err := s.posts(ctx, feedQuery(page.HasCursor()), pageArgs(page)...)
+	out, err := posts(ctx, s, feedQuery(page.HasCursor()), pageArgs(page)...)
 	return out, s.wrap("feed", err)
 }
 
 func (s *Store) PostsByUser(ctx context.Context, userID string, page gram.Page) ([]*gram.Post, error) {
-	out, err := s.posts(ctx, postsByUserQuery(page.HasCursor()), pageArgs(page, userID)...)
+	out, err := posts(ctx, s, postsByUserQuery(page.HasCursor()), pageArgs(page, userID)...)
 	return out, s.wrap("posts by user", err)
 }
 
-func (s *Store) posts(ctx context.Context, q string, args ...any) ([]*gram.Post, error) {
-	rows, err := s.query(ctx, q, args...)
+func posts(ctx context.Context, q querier, query string, args ...any) ([]*gram.Post, error) {
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -91,7 +91,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, fn func(*gram.User) e
 
 // updateUserTx is the read-modify-write of UpdateUser inside t.
 func updateUserTx(ctx context.Context, t tx, id string, fn func(*gram.User) error) (*gram.User, error) {
-	u, err := scanUser(t.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`+t.d.forUpdate, id))
+	u, err := scanUser(t.queryRow(ctx, qUserByID+t.d.forUpdate, id))
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (s *Store) ListUsers(ctx context.Context, query string, page gram.Page) ([]
 		like := "%" + likeEscape(strings.ToLower(query)) + "%"
 		args = append(args, like, like)
 	}
-	out, err := s.users(ctx, listUsersQuery(query != "", page.HasCursor()), pageArgs(page, args...)...)
+	out, err := users(ctx, s, listUsersQuery(query != "", page.HasCursor()), pageArgs(page, args...)...)
 	return out, s.wrap("list users", err)
 }
 
@@ -202,25 +202,18 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 // like or comment on one of these posts does (post, then the recipient
 // user), so the two never deadlock.
 func lockUserAndPosts(ctx context.Context, t tx, id string) ([]string, error) {
-	rows, err := t.query(ctx, `SELECT id FROM posts WHERE author_id = ?`+t.d.forUpdate, id)
+	posts, err := ids(ctx, t, `SELECT id FROM posts WHERE author_id = ?`+t.d.forUpdate, id)
 	if err != nil {
 		return nil, err
 	}
-	var posts []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		posts = append(posts, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var got string
-	return posts, t.queryRow(ctx, `SELECT id FROM users WHERE id = ?`+t.d.forUpdate, id).Scan(&got)
+	return posts, lockUser(ctx, t, id)
+}
+
+// lockUser locks (on PostgreSQL) the user's row until t ends, or returns
+// sql.ErrNoRows if there is no such user.
+func lockUser(ctx context.Context, t tx, id string) error {
+	var one int
+	return t.queryRow(ctx, `SELECT 1 FROM users WHERE id = ?`+t.d.forUpdate, id).Scan(&one)
 }
 
 // likeEscape escapes LIKE wildcards so the query matches literally.
@@ -247,11 +240,11 @@ func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*gr
 	query = strings.ToLower(query)
 	esc := likeEscape(query)
 	// Prefix matches use the username index; the substring pass fills up.
-	prefix, err := s.users(ctx, qSearchPrefix, query, query+"\uffff", limit)
+	prefix, err := users(ctx, s, qSearchPrefix, query, query+"\uffff", limit)
 	if err != nil || len(prefix) >= limit {
 		return prefix, s.wrap("search users", err)
 	}
-	rest, err := s.users(ctx, qSearchInfix, "%"+esc+"%", esc+"%", limit-len(prefix))
+	rest, err := users(ctx, s, qSearchInfix, "%"+esc+"%", esc+"%", limit-len(prefix))
 	return append(prefix, rest...), s.wrap("search users", err)
 }
 
@@ -263,12 +256,12 @@ const (
 )
 
 func (s *Store) SampleUsers(ctx context.Context, fromID string, limit int) ([]*gram.User, error) {
-	out, err := s.users(ctx, qSampleFrom, fromID, limit)
+	out, err := users(ctx, s, qSampleFrom, fromID, limit)
 	if err != nil || len(out) >= limit {
 		return out, s.wrap("sample users", err)
 	}
 	// Wrap around to the start of the id space.
-	more, err := s.users(ctx, qSampleWrap, fromID, limit-len(out))
+	more, err := users(ctx, s, qSampleWrap, fromID, limit-len(out))
 	return append(out, more...), s.wrap("sample users", err)
 }
 
@@ -276,13 +269,13 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []string) ([]*gram.User, err
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	out, err := s.users(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (`+placeholders(len(ids))+`)`, anySlice(ids)...)
+	out, err := users(ctx, s, `SELECT `+userColumns+` FROM users WHERE id IN (`+placeholders(len(ids))+`)`, anySlice(ids)...)
 	return out, s.wrap("users by ids", err)
 }
 
 // users runs a query returning user rows.
-func (s *Store) users(ctx context.Context, q string, args ...any) ([]*gram.User, error) {
-	rows, err := s.query(ctx, q, args...)
+func users(ctx context.Context, q querier, query string, args ...any) ([]*gram.User, error) {
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
