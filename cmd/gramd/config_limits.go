@@ -8,13 +8,14 @@ import (
 	"strings"
 
 	"github.com/instamern/gram/internal/api"
+	"github.com/instamern/gram/internal/ratelimit"
 )
 
 // LimitsEnv are the rate limits and the proxies trusted for the client IP.
 type LimitsEnv struct {
-	Auth, Write, Read api.RateRule // RATE_LIMIT_AUTH, RATE_LIMIT_WRITE, RATE_LIMIT_READ
-	LoginFails        api.RateRule // RATE_LIMIT_LOGIN_FAILURES (per account)
-	ResetMails        api.RateRule // RATE_LIMIT_RESET_MAIL (per email address)
+	Auth, Write, Read ratelimit.Rule // RATE_LIMIT_AUTH, RATE_LIMIT_WRITE, RATE_LIMIT_READ
+	LoginFails        ratelimit.Rule // RATE_LIMIT_LOGIN_FAILURES (per account)
+	ResetMails        ratelimit.Rule // RATE_LIMIT_RESET_MAIL (per email address)
 	TrustedProxies    []netip.Prefix
 	ForwardedHeader   string // FORWARDED_HEADER
 }
@@ -41,20 +42,20 @@ func loadLimits(env func(k, def string) string) (LimitsEnv, error) {
 
 // parseRate reads "N/DURATION" (e.g. 20/15m, 1200/1m, 5/1d); "0" or
 // "off" disables the limit.
-func parseRate(name, s string) (api.RateRule, error) {
+func parseRate(name, s string) (ratelimit.Rule, error) {
 	if s == "0" || strings.EqualFold(s, "off") {
-		return api.RateRule{}, nil
+		return ratelimit.Rule{}, nil
 	}
 	n, d, ok := strings.Cut(s, "/")
 	limit, err := strconv.Atoi(strings.TrimSpace(n))
 	if !ok || err != nil || limit <= 0 {
-		return api.RateRule{}, fmt.Errorf("%s: want COUNT/DURATION (e.g. 20/15m) or off, not %q", name, s)
+		return ratelimit.Rule{}, fmt.Errorf("%s: want COUNT/DURATION (e.g. 20/15m) or off, not %q", name, s)
 	}
 	window, err := parseDuration(strings.TrimSpace(d))
 	if err != nil {
-		return api.RateRule{}, fmt.Errorf("%s: %w", name, err)
+		return ratelimit.Rule{}, fmt.Errorf("%s: %w", name, err)
 	}
-	return api.RateRule{Limit: limit, Window: window}, nil
+	return ratelimit.Rule{Limit: limit, Window: window}, nil
 }
 
 // parseProxies reads TRUSTED_PROXIES (comma-separated CIDRs or addresses)

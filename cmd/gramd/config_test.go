@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/instamern/gram/internal/api"
+	"github.com/instamern/gram/internal/ratelimit"
 )
 
 const prodSecret = "0123456789abcdef0123456789abcdef-prod"
@@ -35,9 +36,9 @@ func TestLoadConfig(t *testing.T) {
 				MediaURL: "data/media", MailURL: "log:data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
 				MailRetryMin: 30 * time.Second, MailAttempts: 8,
 				S3: S3Env{Delivery: "public", PresignTTL: time.Hour},
-				Limits: LimitsEnv{Auth: api.RateRule{Limit: 20, Window: 15 * time.Minute}, Write: api.RateRule{Limit: 300, Window: time.Minute},
-					Read: api.RateRule{Limit: 1200, Window: time.Minute}, LoginFails: api.RateRule{Limit: 10, Window: 15 * time.Minute},
-					ResetMails: api.RateRule{Limit: 3, Window: time.Hour}, ForwardedHeader: "X-Forwarded-For"}}
+				Limits: LimitsEnv{Auth: ratelimit.Rule{Limit: 20, Window: 15 * time.Minute}, Write: ratelimit.Rule{Limit: 300, Window: time.Minute},
+					Read: ratelimit.Rule{Limit: 1200, Window: time.Minute}, LoginFails: ratelimit.Rule{Limit: 10, Window: 15 * time.Minute},
+					ResetMails: ratelimit.Rule{Limit: 3, Window: time.Hour}, ForwardedHeader: "X-Forwarded-For"}}
 			if !reflect.DeepEqual(c, want) {
 				t.Errorf("config = %+v\nwant     %+v", c, want)
 			}
@@ -121,7 +122,7 @@ func TestLoadConfig(t *testing.T) {
 		{name: "BadNumbers", env: map[string]string{"DB_MAX_CONNS": "many", "TRUST_PROXY": "maybe"}, wantErr: "DB_MAX_CONNS"},
 		{name: "RateLimits", env: map[string]string{"RATE_LIMIT_AUTH": "5/1h", "RATE_LIMIT_WRITE": "off", "RATE_LIMIT_READ": "0",
 			"RATE_LIMIT_LOGIN_FAILURES": " 3 / 2d", "RATE_LIMIT_RESET_MAIL": "off"}, check: func(t *testing.T, c Config) {
-			want := LimitsEnv{Auth: api.RateRule{Limit: 5, Window: time.Hour}, LoginFails: api.RateRule{Limit: 3, Window: 48 * time.Hour},
+			want := LimitsEnv{Auth: ratelimit.Rule{Limit: 5, Window: time.Hour}, LoginFails: ratelimit.Rule{Limit: 3, Window: 48 * time.Hour},
 				ForwardedHeader: "X-Forwarded-For"}
 			if !reflect.DeepEqual(c.Limits, want) {
 				t.Errorf("Limits = %+v, want %+v", c.Limits, want)

@@ -17,6 +17,7 @@ import (
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/mail"
 	"github.com/instamern/gram/internal/media"
+	"github.com/instamern/gram/internal/ratelimit/redislimit"
 	"github.com/instamern/gram/internal/sqlstore"
 )
 
@@ -51,9 +52,9 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 	if cfg.CheckDomain {
 		svc.Domains = &mail.DomainCheck{}
 	}
-	limiter, closeLimiter, err := openLimiter(ctx, cfg.RedisURL)
+	limiter, closeLimiter, err := redislimit.Open(ctx, cfg.RedisURL)
 	if err != nil {
-		return err
+		return fmt.Errorf("REDIS_URL: %w", err)
 	}
 	defer closeLimiter()
 	handler := api.NewServer(svc, api.Config{
@@ -176,17 +177,4 @@ func listenAndServe(ctx context.Context, cfg Config, h http.Handler, log *slog.L
 		return err
 	}
 	return nil
-}
-
-// openLimiter returns the rate limiter: in process, or in Redis when
-// REDIS_URL is set so that limits hold across replicas.
-func openLimiter(ctx context.Context, redisURL string) (api.Limiter, func(), error) {
-	if redisURL == "" {
-		return api.NewMemLimiter(), func() {}, nil
-	}
-	l, err := api.NewRedisLimiter(ctx, redisURL, "gram:")
-	if err != nil {
-		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
-	return l, func() { _ = l.Close() }, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/mail"
 	"github.com/instamern/gram/internal/media"
+	"github.com/instamern/gram/internal/ratelimit"
 	"github.com/instamern/gram/internal/sqlstore"
 )
 
@@ -65,7 +66,7 @@ func wire(ctx context.Context, store *sqlstore.Store, dataDir, base string, hash
 	}
 	svc := gram.New(gram.Config{}, store, blobs, media.New(media.Config{}), templates, gram.NewHasher(gram.OWASPArgon2, hashSlots), log)
 	handler := api.NewServer(svc, api.Config{JWTSecrets: []string{randomSecret()}, Media: blob.Handler(blobs)},
-		api.NewMemLimiter(), log)
+		ratelimit.NewMemory(), log)
 	sender := &mail.Sender{Store: store, Transport: discardMail{}, Log: log}
 	svc.MailQueued = sender.Wake
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))

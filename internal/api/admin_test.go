@@ -11,6 +11,7 @@ import (
 
 	"github.com/instamern/gram/internal/api"
 	"github.com/instamern/gram/internal/gram"
+	"github.com/instamern/gram/internal/ratelimit"
 )
 
 const suspendedMsg = "Your account has been suspended. Please contact support."
@@ -467,9 +468,9 @@ func TestAdminUserList(t *testing.T) {
 func TestAdminRateLimited(t *testing.T) {
 	base := newHarness(t, backends()[0])
 	_, _, admin := base.staffUsers(t)
-	h := base.limited(t, api.NewMemLimiter(), func(c *api.Config) {
-		c.ReadLimit = api.RateRule{Limit: 100, Window: time.Hour}
-		c.WriteLimit = api.RateRule{Limit: 2, Window: time.Hour}
+	h := base.limited(t, ratelimit.NewMemory(), func(c *api.Config) {
+		c.ReadLimit = ratelimit.Rule{Limit: 100, Window: time.Hour}
+		c.WriteLimit = ratelimit.Rule{Limit: 2, Window: time.Hour}
 	})
 	for _, p := range []string{"/instamern/admin/users", "/instamern/admin/audit"} {
 		st, body, hd := h.from(t, "198.51.100.7", "GET", p, admin.Token, nil)

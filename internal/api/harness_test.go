@@ -28,6 +28,7 @@ import (
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/mail"
 	"github.com/instamern/gram/internal/media"
+	"github.com/instamern/gram/internal/ratelimit"
 	"github.com/instamern/gram/internal/sqlstore"
 )
 
@@ -100,7 +101,7 @@ type harness struct {
 type option func(*api.Config)
 
 func withAuthLimit(n int) option {
-	return func(c *api.Config) { c.AuthLimit = api.RateRule{Limit: n, Window: time.Hour} }
+	return func(c *api.Config) { c.AuthLimit = ratelimit.Rule{Limit: n, Window: time.Hour} }
 }
 
 func withMaxUpload(n int64) option { return func(c *api.Config) { c.MaxUpload = n } }
@@ -124,8 +125,8 @@ func newHarness(t testing.TB, b backend, opts ...option) *harness {
 	cfg := api.Config{
 		CORSOrigins: []string{testOrigin},
 		JWTSecrets:  []string{testSecret},
-		AuthLimit:   api.RateRule{Limit: 100000, Window: time.Hour},
-		WriteLimit:  api.RateRule{Limit: 100000, Window: time.Hour},
+		AuthLimit:   ratelimit.Rule{Limit: 100000, Window: time.Hour},
+		WriteLimit:  ratelimit.Rule{Limit: 100000, Window: time.Hour},
 		Media:       blob.Handler(blobs),
 	}
 	for _, o := range opts {

@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/instamern/gram/internal/api"
+	"github.com/instamern/gram/internal/ratelimit"
 )
 
 // keyRecorder is a limiter that remembers the longest key it was given.
 type keyRecorder struct {
-	*api.MemLimiter
+	*ratelimit.Memory
 	mu      sync.Mutex
 	longest int
 }
@@ -23,14 +24,14 @@ func (k *keyRecorder) note(key string) {
 	k.mu.Unlock()
 }
 
-func (k *keyRecorder) Allow(ctx context.Context, key string, rule api.RateRule) (bool, int, time.Time, error) {
+func (k *keyRecorder) Allow(ctx context.Context, key string, rule ratelimit.Rule) (bool, int, time.Time, error) {
 	k.note(key)
-	return k.MemLimiter.Allow(ctx, key, rule)
+	return k.Memory.Allow(ctx, key, rule)
 }
 
-func (k *keyRecorder) Peek(ctx context.Context, key string, rule api.RateRule) (int, time.Time, error) {
+func (k *keyRecorder) Peek(ctx context.Context, key string, rule ratelimit.Rule) (int, time.Time, error) {
 	k.note(key)
-	return k.MemLimiter.Peek(ctx, key, rule)
+	return k.Memory.Peek(ctx, key, rule)
 }
 
 // The username of a login is whatever the client sends, up to the body
@@ -38,8 +39,8 @@ func (k *keyRecorder) Peek(ctx context.Context, key string, rule api.RateRule) (
 // request could make the limiter (memory or Redis) hold a megabyte.
 func TestLoginLimitKeyBounded(t *testing.T) {
 	base := newHarness(t, backends()[0])
-	rec := &keyRecorder{MemLimiter: api.NewMemLimiter()}
-	h := base.limited(t, rec, func(c *api.Config) { c.LoginFails = api.RateRule{Limit: 3, Window: time.Minute} })
+	rec := &keyRecorder{Memory: ratelimit.NewMemory()}
+	h := base.limited(t, rec, func(c *api.Config) { c.LoginFails = ratelimit.Rule{Limit: 3, Window: time.Minute} })
 	huge := strings.Repeat("a", 512<<10)
 	st, body, _ := h.from(t, "203.0.113.9", "POST", "/instamern/users/login", "", map[string]any{"username": huge, "password": "wrong-guess-1"})
 	wantFail(t, st, body, 401, "Incorrect username or password.")

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/instamern/gram/internal/api"
+	"github.com/instamern/gram/internal/ratelimit"
+	"github.com/instamern/gram/internal/ratelimit/ratelimittest"
 )
 
 // The per-account limit holds under concurrency: guesses sent at once
@@ -17,9 +19,9 @@ func TestLoginThrottledConcurrently(t *testing.T) {
 	base := newHarness(t, backends()[0])
 	base.signup(t, "alice")
 	const limit, guesses, window = 3, 40, 5 * time.Second
-	for name, open := range limiters(t) {
+	for name, open := range ratelimittest.Limiters() {
 		t.Run(name, func(t *testing.T) {
-			h := base.limited(t, open(t), func(c *api.Config) { c.LoginFails = api.RateRule{Limit: limit, Window: window} })
+			h := base.limited(t, open(t), func(c *api.Config) { c.LoginFails = ratelimit.Rule{Limit: limit, Window: window} })
 			// Redis windows are aligned to the clock: stay clear of a boundary.
 			time.Sleep(time.Until(time.Now().Truncate(window).Add(window + 20*time.Millisecond)))
 			var (

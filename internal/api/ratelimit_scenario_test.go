@@ -1,9 +1,6 @@
 package api_test
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"github.com/instamern/gram/internal/testenv"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -13,32 +10,14 @@ import (
 
 	"github.com/instamern/gram/internal/api"
 	"github.com/instamern/gram/internal/blob"
+	"github.com/instamern/gram/internal/ratelimit"
+	"github.com/instamern/gram/internal/ratelimit/ratelimittest"
 )
-
-// limiters are the stores the limit scenarios run on: in process always,
-// Redis (GRAM_TEST_REDIS, testenv.Need; a key prefix of its own per test).
-func limiters(t *testing.T) map[string]func(t *testing.T) api.Limiter {
-	ls := map[string]func(t *testing.T) api.Limiter{"mem": func(*testing.T) api.Limiter { return api.NewMemLimiter() }}
-	{
-		ls["redis"] = func(t *testing.T) api.Limiter {
-			url := testenv.Need(t, "GRAM_TEST_REDIS")
-			b := make([]byte, 6)
-			_, _ = rand.Read(b)
-			l, err := api.NewRedisLimiter(t.Context(), url, "gramtest:"+hex.EncodeToString(b)+":")
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = l.Close() })
-			return l
-		}
-	}
-	return ls
-}
 
 // limited serves h's service once more, with the limits set by adjust,
 // limiter l, and loopback as a trusted proxy: X-Forwarded-For then picks
 // the client IP, so one test can speak from many addresses.
-func (h *harness) limited(t *testing.T, l api.Limiter, adjust func(*api.Config)) *harness {
+func (h *harness) limited(t *testing.T, l ratelimit.Limiter, adjust func(*api.Config)) *harness {
 	t.Helper()
 	cfg := api.Config{CORSOrigins: []string{testOrigin}, JWTSecrets: []string{testSecret}, Media: blob.Handler(h.blobs),
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
@@ -78,11 +57,11 @@ func TestRateLimitClasses(t *testing.T) {
 	id := base.post(t, alice, "pic")
 	_, body := base.do(t, "GET", "/instamern/posts/"+id, "", nil)
 	photo := obj(t, body, "data", "post")["photo"].(string)[len(base.srv.URL):]
-	for name, open := range limiters(t) {
+	for name, open := range ratelimittest.Limiters() {
 		t.Run(name, func(t *testing.T) {
 			h := base.limited(t, open(t), func(c *api.Config) {
-				c.ReadLimit = api.RateRule{Limit: 3, Window: time.Hour}
-				c.WriteLimit = api.RateRule{Limit: 2, Window: time.Hour}
+				c.ReadLimit = ratelimit.Rule{Limit: 3, Window: time.Hour}
+				c.WriteLimit = ratelimit.Rule{Limit: 2, Window: time.Hour}
 			})
 			reads := []string{"/instamern/posts", "/instamern/users", "/instamern/posts/" + id}
 			for i, p := range reads {
@@ -120,9 +99,9 @@ func TestRateLimitPerUser(t *testing.T) {
 	base := newHarness(t, backends()[0])
 	alice, bob := base.signup(t, "alice"), base.signup(t, "bob")
 	id := base.post(t, bob, "pic")
-	for name, open := range limiters(t) {
+	for name, open := range ratelimittest.Limiters() {
 		t.Run(name, func(t *testing.T) {
-			h := base.limited(t, open(t), func(c *api.Config) { c.WriteLimit = api.RateRule{Limit: 3, Window: time.Hour} })
+			h := base.limited(t, open(t), func(c *api.Config) { c.WriteLimit = ratelimit.Rule{Limit: 3, Window: time.Hour} })
 			for i := range 3 {
 				st, body, _ := h.from(t, "198.51.100."+strconv.Itoa(10+i), "POST", "/instamern/posts/like/"+id, alice.Token, nil)
 				wantSuccess(t, st, body, 200)
@@ -147,9 +126,9 @@ func TestLoginThrottledPerAccount(t *testing.T) {
 	base.signup(t, "alice")
 	base.signup(t, "bob")
 	const window = 2 * time.Second
-	for name, open := range limiters(t) {
+	for name, open := range ratelimittest.Limiters() {
 		t.Run(name, func(t *testing.T) {
-			h := base.limited(t, open(t), func(c *api.Config) { c.LoginFails = api.RateRule{Limit: 3, Window: window} })
+			h := base.limited(t, open(t), func(c *api.Config) { c.LoginFails = ratelimit.Rule{Limit: 3, Window: window} })
 			login := func(ip, username, password string) (int, map[string]any, http.Header) {
 				return h.from(t, ip, "POST", "/instamern/users/login", "", map[string]any{"username": username, "password": password})
 			}
@@ -194,9 +173,9 @@ func TestResetMailLimitedPerAddress(t *testing.T) {
 	base.signup(t, "alice")
 	base.signup(t, "bob")
 	const window = 2 * time.Second
-	for name, open := range limiters(t) {
+	for name, open := range ratelimittest.Limiters() {
 		t.Run(name, func(t *testing.T) {
-			h := base.limited(t, open(t), func(c *api.Config) { c.ResetMails = api.RateRule{Limit: 2, Window: window} })
+			h := base.limited(t, open(t), func(c *api.Config) { c.ResetMails = ratelimit.Rule{Limit: 2, Window: window} })
 			forgot := func(ip, email string) (int, map[string]any, http.Header) {
 				return h.from(t, ip, "POST", "/instamern/users/forgot-password", "", map[string]any{"email": email})
 			}
@@ -226,7 +205,7 @@ func TestResetMailLimitedPerAddress(t *testing.T) {
 // subscriber gets), IPv4 clients per address.
 func TestRateLimitIPv6Prefix(t *testing.T) {
 	base := newHarness(t, backends()[0])
-	h := base.limited(t, api.NewMemLimiter(), func(c *api.Config) { c.ReadLimit = api.RateRule{Limit: 2, Window: time.Hour} })
+	h := base.limited(t, ratelimit.NewMemory(), func(c *api.Config) { c.ReadLimit = ratelimit.Rule{Limit: 2, Window: time.Hour} })
 	get := func(ip string) (int, map[string]any, http.Header) {
 		return h.from(t, ip, "GET", "/instamern/users", "", nil)
 	}

@@ -10,23 +10,24 @@ import (
 	"time"
 
 	"github.com/instamern/gram/internal/gram"
+	"github.com/instamern/gram/internal/ratelimit"
 	"github.com/instamern/gram/internal/sns"
 )
 
 // Config is what the HTTP layer needs to know.
 type Config struct {
-	Production   bool          // secure cookies (SameSite=None) and HSTS
-	TLS          bool          // served over HTTPS by this process: HSTS and secure cookies too
-	CORSOrigins  []string      // exact origins allowed to call with credentials
-	JWTSecrets   []string      // the first signs; all verify (rotation)
-	TokenTTL     time.Duration // lifetime of a token and its cookie
-	MaxBodyBytes int64         // JSON bodies; default 1 MiB
-	MaxUpload    int64         // multipart uploads; default 20 MiB + slack
-	AuthLimit    RateRule      // per-IP and per-user limit on login, signup, password and account changes
-	WriteLimit   RateRule      // per-IP and per-user limit on other writes
-	ReadLimit    RateRule      // per-IP and per-user limit on reads (not health checks or media)
-	LoginFails   RateRule      // failed logins per account before it answers 429 until the window ends
-	ResetMails   RateRule      // password-reset requests per email address (any IP) in a window
+	Production   bool           // secure cookies (SameSite=None) and HSTS
+	TLS          bool           // served over HTTPS by this process: HSTS and secure cookies too
+	CORSOrigins  []string       // exact origins allowed to call with credentials
+	JWTSecrets   []string       // the first signs; all verify (rotation)
+	TokenTTL     time.Duration  // lifetime of a token and its cookie
+	MaxBodyBytes int64          // JSON bodies; default 1 MiB
+	MaxUpload    int64          // multipart uploads; default 20 MiB + slack
+	AuthLimit    ratelimit.Rule // per-IP and per-user limit on login, signup, password and account changes
+	WriteLimit   ratelimit.Rule // per-IP and per-user limit on other writes
+	ReadLimit    ratelimit.Rule // per-IP and per-user limit on reads (not health checks or media)
+	LoginFails   ratelimit.Rule // failed logins per account before it answers 429 until the window ends
+	ResetMails   ratelimit.Rule // password-reset requests per email address (any IP) in a window
 	// TrustedProxies are the peers whose forwarding header is believed;
 	// ForwardedHeader is that header: "X-Forwarded-For" (default) or "Forwarded".
 	TrustedProxies  []netip.Prefix
@@ -45,12 +46,12 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	tokens  *tokens
-	limiter Limiter
+	limiter ratelimit.Limiter
 	handler http.Handler
 }
 
 // NewServer builds the API around svc. limiter may be nil (in-process).
-func NewServer(svc *gram.Service, cfg Config, limiter Limiter, log *slog.Logger) *Server {
+func NewServer(svc *gram.Service, cfg Config, limiter ratelimit.Limiter, log *slog.Logger) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
@@ -61,7 +62,7 @@ func NewServer(svc *gram.Service, cfg Config, limiter Limiter, log *slog.Logger)
 		cfg.TokenTTL = 90 * 24 * time.Hour
 	}
 	if limiter == nil {
-		limiter = NewMemLimiter()
+		limiter = ratelimit.NewMemory()
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

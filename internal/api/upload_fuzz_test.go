@@ -15,6 +15,7 @@ import (
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/mail"
 	"github.com/instamern/gram/internal/media"
+	"github.com/instamern/gram/internal/ratelimit"
 )
 
 // FuzzUpload feeds arbitrary multipart bodies (and boundaries) to the
@@ -86,7 +87,7 @@ func fuzzServer(f *testing.F) (http.Handler, *blob.Mem, string) {
 	svc := gram.New(gram.Config{ClientURL: testOrigin}, store, blobs,
 		media.New(media.Config{MaxBytes: 256 << 10, MaxPixels: 1 << 20, Concurrency: 1}), templates,
 		gram.NewHasher(gram.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, 0), nil)
-	limit := api.RateRule{Limit: 1 << 30, Window: time.Hour}
+	limit := ratelimit.Rule{Limit: 1 << 30, Window: time.Hour}
 	handler := api.NewServer(svc, api.Config{JWTSecrets: []string{testSecret}, MaxUpload: 256 << 10,
 		AuthLimit: limit, WriteLimit: limit, ReadLimit: limit}, nil, nil)
 	rec := httptest.NewRecorder()

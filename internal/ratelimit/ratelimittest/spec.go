@@ -1,17 +1,22 @@
-package api
+// Package ratelimittest holds what the tests of limiters and of their
+// users share: the behaviour every Limiter must have, and the limiters to
+// run scenarios on.
+package ratelimittest
 
 import (
 	"context"
-	"github.com/instamern/gram/internal/testenv"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/instamern/gram/internal/ratelimit"
 )
 
-// limiterSpec is what every Limiter must do.
-func limiterSpec(t *testing.T, l Limiter) {
+// Spec checks what every Limiter must do.
+func Spec(t *testing.T, l ratelimit.Limiter) {
+	t.Helper()
 	ctx := context.Background()
-	rule := RateRule{Limit: 3, Window: time.Minute}
+	rule := ratelimit.Rule{Limit: 3, Window: time.Minute}
 	key := "spec:" + strconv.FormatInt(time.Now().UnixNano(), 10)
 	for i := range 3 {
 		ok, remaining, reset, err := l.Allow(ctx, key, rule)
@@ -35,7 +40,7 @@ func limiterSpec(t *testing.T, l Limiter) {
 		t.Fatalf("Peek of an unused key: %d %v", n, err)
 	}
 	// A window ends: a short rule's count starts again.
-	short := RateRule{Limit: 1, Window: 200 * time.Millisecond}
+	short := ratelimit.Rule{Limit: 1, Window: 200 * time.Millisecond}
 	if ok, _, _, _ := l.Allow(ctx, key+":short", short); !ok {
 		t.Fatal("first request of a short window refused")
 	}
@@ -48,36 +53,5 @@ func limiterSpec(t *testing.T, l Limiter) {
 	}
 	if ok, _, _, _ := l.Allow(ctx, key+":other", rule); !ok {
 		t.Fatal("another key shares the first key's count")
-	}
-}
-
-func TestMemLimiter(t *testing.T) { limiterSpec(t, NewMemLimiter()) }
-
-// TestRedisLimiter runs the same spec against a real Redis (GRAM_TEST_REDIS),
-// and checks that two limiters (two replicas) share one count.
-func TestRedisLimiter(t *testing.T) {
-	url := testenv.Need(t, "GRAM_TEST_REDIS")
-	ctx := context.Background()
-	a, err := NewRedisLimiter(ctx, url, "gramtest:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	limiterSpec(t, a)
-	b, err := NewRedisLimiter(ctx, url, "gramtest:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	rule := RateRule{Limit: 2, Window: time.Minute}
-	key := "shared:" + strconv.FormatInt(time.Now().UnixNano(), 10)
-	okA, _, _, _ := a.Allow(ctx, key, rule)
-	okB, _, _, _ := b.Allow(ctx, key, rule)
-	okA2, _, _, _ := a.Allow(ctx, key, rule)
-	if !okA || !okB || okA2 {
-		t.Fatalf("replicas do not share the count: %v %v %v", okA, okB, okA2)
-	}
-	if _, err := NewRedisLimiter(ctx, "redis://127.0.0.1:1/0", ""); err == nil {
-		t.Fatal("a Redis that is down was accepted")
 	}
 }

@@ -1,0 +1,33 @@
+package ratelimit
+
+import (
+	"context"
+	"time"
+)
+
+// Decision is the outcome of counting a request against a rule; with
+// several keys, the most constraining one.
+type Decision struct {
+	Limit, Remaining int
+	Allowed          bool
+	Reset            time.Time // when the window ends (refused: the last refusing one)
+}
+
+// Decide counts one request under every key with rule: the request is
+// allowed when every key allows it.
+func Decide(ctx context.Context, l Limiter, rule Rule, keys ...string) (Decision, error) {
+	d := Decision{Limit: rule.Limit, Remaining: rule.Limit, Allowed: true}
+	for _, k := range keys {
+		ok, remaining, reset, err := l.Allow(ctx, k, rule)
+		if err != nil {
+			return d, err
+		}
+		switch {
+		case !ok && (d.Allowed || reset.After(d.Reset)): // refused: wait for the last window
+			d.Allowed, d.Remaining, d.Reset = false, 0, reset
+		case d.Allowed && remaining <= d.Remaining:
+			d.Remaining, d.Reset = remaining, reset
+		}
+	}
+	return d, nil
+}

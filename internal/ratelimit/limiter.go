@@ -1,0 +1,26 @@
+// Package ratelimit counts requests per key in fixed windows: in process
+// (Memory) or in Redis (package redislimit), so that every replica counts
+// against the same limits. It knows nothing of HTTP; the api package turns its
+// decisions into headers and 429s.
+package ratelimit
+
+import (
+	"context"
+	"time"
+)
+
+// Rule allows Limit requests per Window; a zero Limit disables it.
+type Rule struct {
+	Limit  int
+	Window time.Duration
+}
+
+// Limiter counts requests per key in fixed windows.
+type Limiter interface {
+	// Allow counts one request for key under rule and returns how many
+	// remain in the window and when the window resets.
+	Allow(ctx context.Context, key string, rule Rule) (allowed bool, remaining int, reset time.Time, err error)
+	// Peek returns key's count in the current window, without counting,
+	// and when the window resets (zero count: no window is open).
+	Peek(ctx context.Context, key string, rule Rule) (count int, reset time.Time, err error)
+}

@@ -1,0 +1,31 @@
+package ratelimittest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"testing"
+
+	"github.com/instamern/gram/internal/ratelimit"
+	"github.com/instamern/gram/internal/ratelimit/redislimit"
+	"github.com/instamern/gram/internal/testenv"
+)
+
+// Limiters are the stores that limit scenarios run on, by name: in
+// process always, Redis when GRAM_TEST_REDIS is set (testenv.Need), with a
+// key prefix of its own per call so that tests do not share counts.
+func Limiters() map[string]func(t *testing.T) ratelimit.Limiter {
+	return map[string]func(t *testing.T) ratelimit.Limiter{
+		"mem": func(*testing.T) ratelimit.Limiter { return ratelimit.NewMemory() },
+		"redis": func(t *testing.T) ratelimit.Limiter {
+			url := testenv.Need(t, "GRAM_TEST_REDIS")
+			b := make([]byte, 6)
+			_, _ = rand.Read(b)
+			l, err := redislimit.New(t.Context(), url, "gramtest:"+hex.EncodeToString(b)+":")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = l.Close() })
+			return l
+		},
+	}
+}

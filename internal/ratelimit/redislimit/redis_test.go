@@ -1,0 +1,42 @@
+package redislimit_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/instamern/gram/internal/ratelimit"
+	"github.com/instamern/gram/internal/ratelimit/ratelimittest"
+	"github.com/instamern/gram/internal/ratelimit/redislimit"
+	"github.com/instamern/gram/internal/testenv"
+)
+
+// TestRedisLimiter runs the same spec against a real Redis (GRAM_TEST_REDIS),
+// and checks that two limiters (two replicas) share one count.
+func TestLimiter(t *testing.T) {
+	url := testenv.Need(t, "GRAM_TEST_REDIS")
+	ctx := context.Background()
+	a, err := redislimit.New(ctx, url, "gramtest:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ratelimittest.Spec(t, a)
+	b, err := redislimit.New(ctx, url, "gramtest:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	rule := ratelimit.Rule{Limit: 2, Window: time.Minute}
+	key := "shared:" + strconv.FormatInt(time.Now().UnixNano(), 10)
+	okA, _, _, _ := a.Allow(ctx, key, rule)
+	okB, _, _, _ := b.Allow(ctx, key, rule)
+	okA2, _, _, _ := a.Allow(ctx, key, rule)
+	if !okA || !okB || okA2 {
+		t.Fatalf("replicas do not share the count: %v %v %v", okA, okB, okA2)
+	}
+	if _, err := redislimit.New(ctx, "redis://127.0.0.1:1/0", ""); err == nil {
+		t.Fatal("a Redis that is down was accepted")
+	}
+}
