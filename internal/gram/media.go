@@ -1,6 +1,7 @@
 package gram
 
 import (
+	"bytes"
 	"context"
 	"io"
 )
@@ -31,4 +32,40 @@ type Image struct {
 // ETOOLARGE and a readable message.
 type ImageProcessor interface {
 	Process(ctx context.Context, r io.Reader, kind ImageKind) (*Image, error)
+}
+
+// storeImage processes an upload and stores it under the key that keyFor
+// returns for the output's extension.
+func (s *Service) storeImage(ctx context.Context, r io.Reader, kind ImageKind, keyFor func(ext string) string) (string, error) {
+	img, err := s.Images.Process(ctx, r, kind)
+	if err != nil {
+		return "", err
+	}
+	key := keyFor(img.Ext)
+	if err := s.Blobs.Put(ctx, key, bytes.NewReader(img.Data), int64(len(img.Data)), img.ContentType); err != nil {
+		return "", blobErr(err)
+	}
+	return key, nil
+}
+
+// blobErr keeps a store's client-safe *Error and hides anything else
+// behind a clear "unavailable" message.
+func blobErr(err error) error {
+	if ErrorCode(err) != EINTERNAL {
+		return err
+	}
+	return &Error{Code: EUNAVAILABLE, Message: "Media storage is unavailable. Please try again later."}
+}
+
+// deleteBlob removes an object in the background of a finished change;
+// a failure leaves an orphan for the sweep and is logged.
+func (s *Service) deleteBlob(ctx context.Context, key string) {
+	if key == "" {
+		return
+	}
+	ctx, cancel := detach(ctx)
+	defer cancel()
+	if err := s.Blobs.Delete(ctx, key); err != nil {
+		s.Log.ErrorContext(ctx, "delete media", "key", key, "err", err)
+	}
 }
