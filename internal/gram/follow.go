@@ -1,0 +1,49 @@
+package gram
+
+import (
+	"context"
+	"errors"
+)
+
+// Follow makes u follow the active user with that username; a repeat is
+// not an error and does not notify again.
+func (s *Service) Follow(ctx context.Context, u *User, username string) (*User, error) {
+	t, err := s.followTarget(ctx, u, username)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	n := &Notification{ID: NewID(now), RecipientID: t.ID, ActorID: u.ID, Kind: NotifyFollow, CreatedAt: now}
+	_, err = s.Store.Follow(ctx, u.ID, t.ID, now, n)
+	return t, storeErr(err, "User not found.")
+}
+
+// Unfollow stops u following the user; not following is not an error.
+func (s *Service) Unfollow(ctx context.Context, u *User, username string) (*User, error) {
+	t, err := s.followTarget(ctx, u, username)
+	if err != nil {
+		if errors.Is(err, errSelfFollow) {
+			return nil, Errorf(EINVALID, "You cannot unfollow yourself.")
+		}
+		return nil, err
+	}
+	_, err = s.Store.Unfollow(ctx, u.ID, t.ID)
+	return t, err
+}
+
+var errSelfFollow = Errorf(EINVALID, "You cannot follow yourself.")
+
+func (s *Service) followTarget(ctx context.Context, u *User, username string) (*User, error) {
+	username = NormalizeUsername(username)
+	if username == u.Username {
+		return nil, errSelfFollow
+	}
+	t, err := s.Store.UserByUsername(ctx, username)
+	if err != nil {
+		return nil, storeErr(err, "User not found.")
+	}
+	if !t.Active {
+		return nil, Errorf(ENOTFOUND, "That user is no longer active.")
+	}
+	return t, nil
+}
