@@ -191,17 +191,3 @@ func (s *Service) DeleteAccount(ctx context.Context, u *User, current string) er
 	}
 	return nil
 }
-
-// notice queues an informational mail; failure to queue is logged, not
-// returned, because the change it reports has already happened.
-func (s *Service) notice(ctx context.Context, kind, to string, u *User, data MailData) {
-	m, err := s.outboxMailTo(kind, to, u, data)
-	if err == nil {
-		err = s.Store.EnqueueMail(ctx, *m)
-	}
-	if err != nil {
-		s.Log.ErrorContext(ctx, "queue notice mail", "kind", kind, "err", err)
-		return
-	}
-	s.mailQueued()
-}

@@ -2,6 +2,7 @@ package gram
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"sync/atomic"
@@ -52,4 +53,18 @@ func ValidID(s string) bool {
 		}
 	}
 	return true
+}
+
+// Secrets (session ids, the tokens of reset and confirmation links) are
+// random hex; only the SHA-256 of a link's token is stored.
+
+// randomHex returns n random bytes as hex.
+func randomHex(n int) string {
+	return hex.EncodeToString(randomBytes(n))
+}
+
+// sha256Hex returns the hex SHA-256 of s.
+func sha256Hex(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
 }

@@ -94,3 +94,36 @@ type OutboxStore interface {
 	// MailSuppressed reports whether email (lowercased) is suppressed.
 	MailSuppressed(ctx context.Context, email string) (bool, error)
 }
+
+// outboxMail renders a mail of kind for u, ready to go into the outbox
+// with the state change it announces.
+func (s *Service) outboxMail(kind string, u *User, data MailData) (*OutboxMail, error) {
+	return s.outboxMailTo(kind, u.Email, u, data)
+}
+
+// outboxMailTo is outboxMail for another address of u: the new or the
+// old one of an email change.
+func (s *Service) outboxMailTo(kind, to string, u *User, data MailData) (*OutboxMail, error) {
+	data.Firstname, data.Username = u.Firstname, u.Username
+	m, err := s.Mail.Render(kind, to, data)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	m.ID = NewID(now)
+	return &OutboxMail{Message: m, CreatedAt: now, NextAttemptAt: now}, nil
+}
+
+// notice queues an informational mail; failure to queue is logged, not
+// returned, because the change it reports has already happened.
+func (s *Service) notice(ctx context.Context, kind, to string, u *User, data MailData) {
+	m, err := s.outboxMailTo(kind, to, u, data)
+	if err == nil {
+		err = s.Store.EnqueueMail(ctx, *m)
+	}
+	if err != nil {
+		s.Log.ErrorContext(ctx, "queue notice mail", "kind", kind, "err", err)
+		return
+	}
+	s.mailQueued()
+}

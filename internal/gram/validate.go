@@ -159,3 +159,28 @@ func CleanText(s string) string {
 	// angle brackets so no markup survives.
 	return strings.TrimSpace(strings.NewReplacer("<", "", ">", "").Replace(s))
 }
+
+// truncate cuts s to at most n bytes without splitting a rune.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// clientText makes a value the client chose outside any validation (a
+// User-Agent header) storable and displayable: HTTP allows any byte above
+// 0x7f in a header, so invalid UTF-8 is dropped (PostgreSQL refuses it),
+// as are control characters; then it is cut to at most n bytes.
+func clientText(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+	return truncate(s, n)
+}
