@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/instamern/gram/internal/gram"
 )
 
 // originAllowed reports whether origin is on the allowlist.
@@ -27,7 +29,7 @@ func (s *Server) cors(h http.Handler) http.Handler {
 			return
 		}
 		if !s.originAllowed(origin) {
-			fail(w, http.StatusForbidden, "Not allowed by CORS")
+			s.writeError(w, r, errCORS)
 			return
 		}
 		hd := w.Header()
@@ -46,6 +48,9 @@ func (s *Server) cors(h http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// errCORS refuses a request from an origin not on the allowlist.
+var errCORS = gram.Errorf(gram.EFORBIDDEN, "Not allowed by CORS")
 
 // validHeaderList accepts a comma-separated list of header names, so the
 // echo cannot inject anything into the response.

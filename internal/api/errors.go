@@ -8,7 +8,15 @@ import (
 	"github.com/instamern/gram/internal/gram"
 )
 
-// statuses maps error codes to HTTP statuses: the only such table.
+// Codes of the failures only HTTP has (no domain concept fits them). They
+// are carried in a *gram.Error like the domain's codes and mapped by the
+// same table.
+const (
+	eMethodNotAllowed = "method_not_allowed" // the path exists, the method does not
+)
+
+// statuses maps error codes to HTTP statuses: the only such table. An
+// error without a code (not a *gram.Error) is internal.
 var statuses = map[string]int{
 	gram.EINVALID:      http.StatusBadRequest,
 	gram.EUNAUTHORIZED: http.StatusUnauthorized,
@@ -20,6 +28,23 @@ var statuses = map[string]int{
 	gram.ERATELIMIT:    http.StatusTooManyRequests,
 	gram.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	gram.EINTERNAL:     http.StatusInternalServerError,
+	eMethodNotAllowed:  http.StatusMethodNotAllowed,
+}
+
+// errBusy is what a request that ran out of time gets.
+var errBusy = gram.Errorf(gram.EUNAVAILABLE, "The server is busy. Please try again later.")
+
+// classify returns the status err maps to and the error to show: a
+// deadline is a busy server, a code missing from the table is internal.
+func classify(err error) (int, error) {
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = errBusy
+	}
+	status, known := statuses[gram.ErrorCode(err)]
+	if !known {
+		return http.StatusInternalServerError, err
+	}
+	return status, err
 }
 
 type failBody struct {
@@ -29,26 +54,33 @@ type failBody struct {
 
 // writeError writes err as the contract's error envelope: "fail" with
 // the safe message for anything the client can act on, "error" with a
-// generic message for internal faults, whose cause is only logged.
+// generic message for internal faults, whose cause is only logged. A
+// canceled request gets nothing: the client is gone.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := gram.ErrorCode(err)
 	if errors.Is(err, context.Canceled) {
-		return // the client is gone
+		return
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		err, code = gram.Errorf(gram.EUNAVAILABLE, "The server is busy. Please try again later."), gram.EUNAVAILABLE
-	}
-	status := statuses[code]
-	var ge *gram.Error
-	if errors.As(err, &ge) && ge.Status != 0 {
-		status = ge.Status
-	}
-	if code == gram.EINTERNAL {
+	status, err := classify(err)
+	if status == http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "internal error", "err", err, "request_id", requestID(r.Context()))
 		encode(w, status, failBody{Status: "error", Message: gram.ErrorMessage(err)})
 		return
 	}
 	encode(w, status, failBody{Status: "fail", Message: gram.ErrorMessage(err)})
+}
+
+// handlerFunc is the shape of every handler: it writes its success
+// response itself and returns its failure, which handle answers through
+// writeError.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle adapts h to net/http: the one place a handler's error is written.
+func (s *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
 }
 
 // fail writes a fail envelope with a status and message.

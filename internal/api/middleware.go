@@ -10,6 +10,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/instamern/gram/internal/gram"
 )
 
 // middleware wraps the mux once: outermost first.
@@ -143,25 +145,28 @@ func (s *Server) securityHeaders(h http.Handler) http.Handler {
 // clean ("..", ".", "//") is not found either: the mux would redirect it
 // to its cleaned form, turning "/posts/x/../upload" into another route.
 func (s *Server) jsonMisses(mux *http.ServeMux) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if p := r.URL.EscapedPath(); path.Clean(p) != p {
-			fail(w, http.StatusNotFound, "Unsupported URL: "+r.URL.RequestURI())
-			return
+			return errNoRoute(r)
 		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
 			mux.ServeHTTP(w, r)
-			return
+			return nil
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, r)
 		if rec.Code == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", rec.Header().Get("Allow"))
-			fail(w, http.StatusMethodNotAllowed, fmt.Sprintf("The method %s is not allowed on %s.", r.Method, r.URL.Path))
-			return
+			return gram.Errorf(eMethodNotAllowed, "The method %s is not allowed on %s.", r.Method, r.URL.Path)
 		}
-		fail(w, http.StatusNotFound, "Unsupported URL: "+r.URL.RequestURI())
+		return errNoRoute(r)
 	})
+}
+
+// errNoRoute is the answer to a URL the API does not serve.
+func errNoRoute(r *http.Request) error {
+	return gram.Errorf(gram.ENOTFOUND, "Unsupported URL: %s", r.URL.RequestURI())
 }
 
 // limitBody caps the request body.

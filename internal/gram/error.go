@@ -20,14 +20,11 @@ const (
 )
 
 // Error is the one application error type. Message is safe to show to
-// clients; the cause of internal errors is never put in it.
+// clients; the cause of internal errors is never put in it. The code alone
+// decides the HTTP status, through the API's table.
 type Error struct {
 	Code    string
 	Message string
-	// Status optionally overrides the HTTP status the code maps to, for
-	// parity with the original API's per-endpoint statuses (e.g. 403 for
-	// validation, 409 for "same password").
-	Status int
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("gram: %s: %s", e.Code, e.Message) }
@@ -35,13 +32,6 @@ func (e *Error) Error() string { return fmt.Sprintf("gram: %s: %s", e.Code, e.Me
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
-// WithStatus returns a copy of e that maps to the given HTTP status.
-func (e *Error) WithStatus(status int) *Error {
-	c := *e
-	c.Status = status
-	return &c
 }
 
 // ErrorCode returns the code of err if it is (or wraps) an *Error, and
