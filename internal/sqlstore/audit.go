@@ -30,22 +30,18 @@ func auditQuery(cursor bool) string {
 }
 
 func (s *Store) AuditEntries(ctx context.Context, page gram.Page) ([]*gram.AuditEntry, error) {
-	rows, err := s.query(ctx, auditQuery(page.HasCursor()), pageArgs(page)...)
-	if err != nil {
-		return nil, s.wrap("audit entries", err)
+	out, err := queryAll(ctx, s, scanAudit, auditQuery(page.HasCursor()), pageArgs(page)...)
+	return out, s.wrap("audit entries", err)
+}
+
+func scanAudit(r scanner) (*gram.AuditEntry, error) {
+	var (
+		e  gram.AuditEntry
+		at int64
+	)
+	if err := r.Scan(&e.ID, &e.ActorID, &e.Action, &e.TargetType, &e.TargetID, &e.Detail, &e.Reason, &at); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	out := []*gram.AuditEntry{}
-	for rows.Next() {
-		var (
-			e  gram.AuditEntry
-			at int64
-		)
-		if err := rows.Scan(&e.ID, &e.ActorID, &e.Action, &e.TargetType, &e.TargetID, &e.Detail, &e.Reason, &at); err != nil {
-			return nil, s.wrap("audit entries", err)
-		}
-		e.CreatedAt = fromMS(at)
-		out = append(out, &e)
-	}
-	return out, s.wrap("audit entries", rows.Err())
+	e.CreatedAt = fromMS(at)
+	return &e, nil
 }

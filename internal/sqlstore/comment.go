@@ -78,18 +78,6 @@ func commentsQuery(cursor bool) string {
 }
 
 func (s *Store) CommentsByPost(ctx context.Context, postID string, page gram.Page) ([]*gram.Comment, error) {
-	rows, err := s.query(ctx, commentsQuery(page.HasCursor()), pageArgs(page, postID)...)
-	if err != nil {
-		return nil, s.wrap("comments", err)
-	}
-	defer rows.Close()
-	out := []*gram.Comment{}
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, s.wrap("comments", err)
-		}
-		out = append(out, c)
-	}
-	return out, s.wrap("comments", rows.Err())
+	out, err := queryAll(ctx, s, scanComment, commentsQuery(page.HasCursor()), pageArgs(page, postID)...)
+	return out, s.wrap("comments", err)
 }

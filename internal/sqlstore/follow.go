@@ -51,29 +51,11 @@ const (
 )
 
 func (s *Store) FollowerIDs(ctx context.Context, userID string, limit int) ([]string, error) {
-	out, err := ids(ctx, s, qFollowerIDs, userID, limit)
+	out, err := queryAll(ctx, s, scanID, qFollowerIDs, userID, limit)
 	return out, s.wrap("follower ids", err)
 }
 
 func (s *Store) FollowingIDs(ctx context.Context, userID string, limit int) ([]string, error) {
-	out, err := ids(ctx, s, qFollowingIDs, userID, limit)
+	out, err := queryAll(ctx, s, scanID, qFollowingIDs, userID, limit)
 	return out, s.wrap("following ids", err)
-}
-
-// ids runs a query returning one string column.
-func ids(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }

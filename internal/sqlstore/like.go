@@ -96,44 +96,32 @@ func (s *Store) LikerIDs(ctx context.Context, postIDs []string, limit int) (map[
 
 // like is one row of likerIDsQuery.
 type like struct {
-	userID string
-	at     int64
+	postID, userID string
+	at             int64
 }
 
-// likerIDs adds the likers of postIDs (distinct) to out.
+func scanLike(r scanner) (like, error) {
+	var l like
+	err := r.Scan(&l.postID, &l.userID, &l.at)
+	return l, err
+}
+
+// likerIDs adds the likers of postIDs (distinct) to out, each post's
+// oldest like first.
 func (s *Store) likerIDs(ctx context.Context, postIDs []string, limit int, out map[string][]string) error {
 	args := make([]any, 0, 2*len(postIDs))
 	for _, id := range postIDs {
 		args = append(args, id, limit)
 	}
-	rows, err := s.query(ctx, likerIDsQuery(len(postIDs)), args...)
+	likes, err := queryAll(ctx, s, scanLike, likerIDsQuery(len(postIDs)), args...)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	likes := map[string][]like{}
-	for rows.Next() {
-		var (
-			postID string
-			l      like
-		)
-		if err := rows.Scan(&postID, &l.userID, &l.at); err != nil {
-			return err
-		}
-		likes[postID] = append(likes[postID], l)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for postID, ls := range likes {
-		slices.SortFunc(ls, func(a, b like) int {
-			return cmp.Or(cmp.Compare(a.at, b.at), strings.Compare(a.userID, b.userID))
-		})
-		ids := make([]string, len(ls))
-		for i, l := range ls {
-			ids[i] = l.userID
-		}
-		out[postID] = ids
+	slices.SortFunc(likes, func(a, b like) int {
+		return cmp.Or(strings.Compare(a.postID, b.postID), cmp.Compare(a.at, b.at), strings.Compare(a.userID, b.userID))
+	})
+	for _, l := range likes {
+		out[l.postID] = append(out[l.postID], l.userID)
 	}
 	return nil
 }

@@ -58,19 +58,15 @@ func (s *Store) migrate(ctx context.Context) error {
 
 func (s *Store) appliedMigrations(ctx context.Context) (map[string]bool, error) {
 	rows, err := s.w.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	names, err := collect(rows, err, scanID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: read schema_migrations: %w", err)
 	}
-	defer rows.Close()
-	applied := map[string]bool{}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
+	applied := make(map[string]bool, len(names))
+	for _, n := range names {
 		applied[n] = true
 	}
-	return applied, rows.Err()
+	return applied, nil
 }
 
 func (s *Store) applyMigration(ctx context.Context, file, name string) error {

@@ -29,22 +29,18 @@ const qNotificationsFor = `SELECT id, recipient_id, actor_id, kind, post_id, cre
 	WHERE recipient_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`
 
 func (s *Store) NotificationsFor(ctx context.Context, userID string, limit int) ([]*gram.Notification, error) {
-	rows, err := s.query(ctx, qNotificationsFor, userID, limit)
-	if err != nil {
-		return nil, s.wrap("notifications", err)
+	out, err := queryAll(ctx, s, scanNotification, qNotificationsFor, userID, limit)
+	return out, s.wrap("notifications", err)
+}
+
+func scanNotification(r scanner) (*gram.Notification, error) {
+	var (
+		n  gram.Notification
+		at int64
+	)
+	if err := r.Scan(&n.ID, &n.RecipientID, &n.ActorID, &n.Kind, &n.PostID, &at); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*gram.Notification
-	for rows.Next() {
-		var (
-			n  gram.Notification
-			at int64
-		)
-		if err := rows.Scan(&n.ID, &n.RecipientID, &n.ActorID, &n.Kind, &n.PostID, &at); err != nil {
-			return nil, s.wrap("notifications", err)
-		}
-		n.CreatedAt = fromMS(at)
-		out = append(out, &n)
-	}
-	return out, s.wrap("notifications", rows.Err())
+	n.CreatedAt = fromMS(at)
+	return &n, nil
 }

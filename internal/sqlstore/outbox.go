@@ -27,17 +27,17 @@ func (s *Store) EnqueueMail(ctx context.Context, m gram.OutboxMail) error {
 	return s.wrap("enqueue mail", enqueueMail(ctx, s, &m))
 }
 
-func scanOutbox(r scanner) (*gram.OutboxMail, error) {
+func scanOutbox(r scanner) (gram.OutboxMail, error) {
 	var (
 		m                     gram.OutboxMail
 		created, next, sentAt int64
 	)
 	err := r.Scan(&m.ID, &m.To, &m.Subject, &m.HTML, &m.Text, &m.Attempts, &created, &next, &sentAt, &m.Failed, &m.LastError, &m.ClaimToken)
 	if err != nil {
-		return nil, err
+		return gram.OutboxMail{}, err
 	}
 	m.CreatedAt, m.NextAttemptAt, m.SentAt = fromMS(created), fromMS(next), fromMS(sentAt)
-	return &m, nil
+	return m, nil
 }
 
 // The statements of claiming mail: a range of mail_outbox_due, then an
@@ -53,21 +53,8 @@ const (
 func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]gram.OutboxMail, error) {
 	var out []gram.OutboxMail
 	err := s.inTx(ctx, func(t tx) error {
-		out = out[:0]
-		rows, err := t.query(ctx, qClaimMail+t.d.skipLocked, ms(now), limit)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			m, err := scanOutbox(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, *m)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		var err error
+		if out, err = queryAll(ctx, t, scanOutbox, qClaimMail+t.d.skipLocked, ms(now), limit); err != nil {
 			return err
 		}
 		next := now.Add(lease)

@@ -109,46 +109,40 @@ func extraTables() []extraTable {
 
 // extras generates the rows of seedExtras.
 type extras struct {
-	conn   *sql.Conn
-	d      dialect
-	rng    *rand.Rand
-	users  []string
-	posts  []string
-	postAt []int64
-	hot    string // the viral post
-	hotAt  int64
-	now    int64
+	conn  *sql.Conn
+	d     dialect
+	rng   *rand.Rand
+	users []string
+	posts []seededPost // newest first
+	hot   string       // the viral post
+	hotAt int64
+	now   int64
+}
+
+// seededPost is a post's id and creation time.
+type seededPost struct {
+	id string
+	at int64
 }
 
 func newExtras(t *testing.T, conn *sql.Conn, d dialect) *extras {
 	x := &extras{conn: conn, d: d, rng: rand.New(rand.NewPCG(2, 3)), now: time.Now().UnixMilli()}
 	rows, err := conn.QueryContext(t.Context(), `SELECT id FROM users ORDER BY id`)
-	if err != nil {
+	if x.users, err = collect(rows, err, scanID); err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var id string
-		_ = rows.Scan(&id)
-		x.users = append(x.users, id)
-	}
-	rows.Close()
 	rows, err = conn.QueryContext(t.Context(), `SELECT id, created_at FROM posts ORDER BY created_at DESC, id DESC`)
-	if err != nil {
+	if x.posts, err = collect(rows, err, func(r scanner) (seededPost, error) {
+		var p seededPost
+		err := r.Scan(&p.id, &p.at)
+		return p, err
+	}); err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var (
-			id string
-			at int64
-		)
-		_ = rows.Scan(&id, &at)
-		x.posts, x.postAt = append(x.posts, id), append(x.postAt, at)
-	}
-	rows.Close()
 	if len(x.users) < 2 || len(x.posts) == 0 {
 		t.Fatal("seedExtras: seed users and posts first")
 	}
-	x.hot, x.hotAt = x.posts[0], x.postAt[0]
+	x.hot, x.hotAt = x.posts[0].id, x.posts[0].at
 	return x
 }
 
@@ -185,14 +179,14 @@ func (x *extras) comment(i int) []any {
 	if i < extraHotComments {
 		p = 0
 	}
-	at := x.postAt[p] + x.rng.Int64N(7*24*3600*1000)
-	return []any{x.id(at), x.posts[p], x.users[x.rng.IntN(len(x.users))], "seeded comment", at}
+	at := x.posts[p].at + x.rng.Int64N(7*24*3600*1000)
+	return []any{x.id(at), x.posts[p].id, x.users[x.rng.IntN(len(x.users))], "seeded comment", at}
 }
 
 func (x *extras) notification(i int) []any {
 	at := x.now - x.rng.Int64N(365*24*3600*1000)
 	id := x.id(at)
-	kind, post := []string{gram.NotifyLike, gram.NotifyComment, gram.NotifyFollow}[i%3], x.posts[x.rng.IntN(len(x.posts))]
+	kind, post := []string{gram.NotifyLike, gram.NotifyComment, gram.NotifyFollow}[i%3], x.posts[x.rng.IntN(len(x.posts))].id
 	if kind == gram.NotifyFollow {
 		post = ""
 	}

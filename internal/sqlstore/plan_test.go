@@ -179,31 +179,23 @@ func explain(ctx context.Context, q rawQuerier, d dialect, query string, args []
 		prefix = "EXPLAIN (ANALYZE, BUFFERS) "
 	}
 	rows, err := q.QueryContext(ctx, prefix+d.rebind(query), args...)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return "", err
-	}
-	var lines []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
+	lines, err := collect(rows, err, func(r scanner) (string, error) {
+		// The detail is the last column.
+		vals := make([]any, col+1)
+		ptrs := make([]any, len(vals))
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
-		if err := rows.Scan(ptrs...); err != nil {
+		if err := r.Scan(ptrs...); err != nil {
 			return "", err
 		}
-		line, _ := vals[col].(string)
 		if b, ok := vals[col].([]byte); ok {
-			line = string(b)
+			return string(b), nil
 		}
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "\n"), rows.Err()
+		line, _ := vals[col].(string)
+		return line, nil
+	})
+	return strings.Join(lines, "\n"), err
 }
 
 // rawQuerier is a *sql.Conn or a *sql.Tx: database/sql as it is, without

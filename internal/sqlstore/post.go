@@ -92,28 +92,11 @@ func pageArgs(page gram.Page, args ...any) []any {
 }
 
 func (s *Store) Feed(ctx context.Context, page gram.Page) ([]*gram.Post, error) {
-	out, err := posts(ctx, s, feedQuery(page.HasCursor()), pageArgs(page)...)
+	out, err := queryAll(ctx, s, scanPost, feedQuery(page.HasCursor()), pageArgs(page)...)
 	return out, s.wrap("feed", err)
 }
 
 func (s *Store) PostsByUser(ctx context.Context, userID string, page gram.Page) ([]*gram.Post, error) {
-	out, err := posts(ctx, s, postsByUserQuery(page.HasCursor()), pageArgs(page, userID)...)
+	out, err := queryAll(ctx, s, scanPost, postsByUserQuery(page.HasCursor()), pageArgs(page, userID)...)
 	return out, s.wrap("posts by user", err)
-}
-
-func posts(ctx context.Context, q querier, query string, args ...any) ([]*gram.Post, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*gram.Post{}
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }

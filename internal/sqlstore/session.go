@@ -47,20 +47,8 @@ const qSessionsByUser = `SELECT ` + sessionColumns + ` FROM sessions WHERE user_
 	ORDER BY last_used DESC, id DESC LIMIT ?`
 
 func (s *Store) SessionsByUser(ctx context.Context, userID string, now time.Time, limit int) ([]*gram.Session, error) {
-	rows, err := s.query(ctx, qSessionsByUser, userID, ms(now), limit)
-	if err != nil {
-		return nil, s.wrap("sessions by user", err)
-	}
-	defer rows.Close()
-	out := []*gram.Session{}
-	for rows.Next() {
-		ss, err := scanSession(rows)
-		if err != nil {
-			return nil, s.wrap("sessions by user", err)
-		}
-		out = append(out, ss)
-	}
-	return out, s.wrap("sessions by user", rows.Err())
+	out, err := queryAll(ctx, s, scanSession, qSessionsByUser, userID, ms(now), limit)
+	return out, s.wrap("sessions by user", err)
 }
 
 func (s *Store) TouchSession(ctx context.Context, id string, at time.Time) error {

@@ -54,30 +54,13 @@ var qActiveStories = `SELECT ` + storyColumns + ` FROM stories s
 	WHERE s.expires_at > ? AND ` + authorActive("s.user_id") + ` ORDER BY s.expires_at DESC, s.id DESC LIMIT ?`
 
 func (s *Store) ActiveStories(ctx context.Context, now time.Time, limit int) ([]*gram.Story, error) {
-	out, err := stories(ctx, s, qActiveStories, ms(now), limit)
+	out, err := queryAll(ctx, s, scanStory, qActiveStories, ms(now), limit)
 	return out, s.wrap("active stories", err)
 }
 
 const qExpiredStories = `SELECT ` + storyColumns + ` FROM stories s WHERE s.expires_at <= ? ORDER BY s.expires_at LIMIT ?`
 
 func (s *Store) ExpiredStories(ctx context.Context, now time.Time, limit int) ([]*gram.Story, error) {
-	out, err := stories(ctx, s, qExpiredStories, ms(now), limit)
+	out, err := queryAll(ctx, s, scanStory, qExpiredStories, ms(now), limit)
 	return out, s.wrap("expired stories", err)
-}
-
-func stories(ctx context.Context, q querier, query string, args ...any) ([]*gram.Story, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*gram.Story{}
-	for rows.Next() {
-		st, err := scanStory(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, st)
-	}
-	return out, rows.Err()
 }

@@ -12,8 +12,6 @@ import (
 const userColumns = `id, username, email, firstname, lastname, bio, password_hash, photo_key, role, active, created_at, updated_at,
 	suspended_at, suspended_by, suspend_reason`
 
-type scanner interface{ Scan(...any) error }
-
 func scanUser(r scanner) (*gram.User, error) {
 	var (
 		u                           gram.User
@@ -145,7 +143,7 @@ func (s *Store) ListUsers(ctx context.Context, query string, page gram.Page) ([]
 		like := "%" + likeEscape(strings.ToLower(query)) + "%"
 		args = append(args, like, like)
 	}
-	out, err := users(ctx, s, listUsersQuery(query != "", page.HasCursor()), pageArgs(page, args...)...)
+	out, err := queryAll(ctx, s, scanUser, listUsersQuery(query != "", page.HasCursor()), pageArgs(page, args...)...)
 	return out, s.wrap("list users", err)
 }
 
@@ -202,7 +200,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 // like or comment on one of these posts does (post, then the recipient
 // user), so the two never deadlock.
 func lockUserAndPosts(ctx context.Context, t tx, id string) ([]string, error) {
-	posts, err := ids(ctx, t, `SELECT id FROM posts WHERE author_id = ?`+t.d.forUpdate, id)
+	posts, err := queryAll(ctx, t, scanID, `SELECT id FROM posts WHERE author_id = ?`+t.d.forUpdate, id)
 	if err != nil {
 		return nil, err
 	}
@@ -240,11 +238,11 @@ func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*gr
 	query = strings.ToLower(query)
 	esc := likeEscape(query)
 	// Prefix matches use the username index; the substring pass fills up.
-	prefix, err := users(ctx, s, qSearchPrefix, query, query+"\uffff", limit)
+	prefix, err := queryAll(ctx, s, scanUser, qSearchPrefix, query, query+"\uffff", limit)
 	if err != nil || len(prefix) >= limit {
 		return prefix, s.wrap("search users", err)
 	}
-	rest, err := users(ctx, s, qSearchInfix, "%"+esc+"%", esc+"%", limit-len(prefix))
+	rest, err := queryAll(ctx, s, scanUser, qSearchInfix, "%"+esc+"%", esc+"%", limit-len(prefix))
 	return append(prefix, rest...), s.wrap("search users", err)
 }
 
@@ -256,12 +254,12 @@ const (
 )
 
 func (s *Store) SampleUsers(ctx context.Context, fromID string, limit int) ([]*gram.User, error) {
-	out, err := users(ctx, s, qSampleFrom, fromID, limit)
+	out, err := queryAll(ctx, s, scanUser, qSampleFrom, fromID, limit)
 	if err != nil || len(out) >= limit {
 		return out, s.wrap("sample users", err)
 	}
 	// Wrap around to the start of the id space.
-	more, err := users(ctx, s, qSampleWrap, fromID, limit-len(out))
+	more, err := queryAll(ctx, s, scanUser, qSampleWrap, fromID, limit-len(out))
 	return append(out, more...), s.wrap("sample users", err)
 }
 
@@ -269,24 +267,6 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []string) ([]*gram.User, err
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	out, err := users(ctx, s, `SELECT `+userColumns+` FROM users WHERE id IN (`+placeholders(len(ids))+`)`, anySlice(ids)...)
+	out, err := queryAll(ctx, s, scanUser, `SELECT `+userColumns+` FROM users WHERE id IN (`+placeholders(len(ids))+`)`, anySlice(ids)...)
 	return out, s.wrap("users by ids", err)
-}
-
-// users runs a query returning user rows.
-func users(ctx context.Context, q querier, query string, args ...any) ([]*gram.User, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*gram.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
