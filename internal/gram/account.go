@@ -62,7 +62,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 		return nil
 	})
 	if err != nil {
-		return nil, nil, storeErr(err, "The password reset link has expired or has broken. Please try again later.")
+		return nil, nil, storeErr(err, "The password reset link has expired or has broken. Please try again later.", msgUserExists)
 	}
 	if err := s.Store.RevokeUserSessions(ctx, u.ID, ""); err != nil {
 		return nil, nil, err
@@ -104,7 +104,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, sessionID, curren
 	}
 	u, err = s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.PasswordHash, u.UpdatedAt = hash, s.now(); return nil })
 	if err != nil {
-		return nil, storeErr(err, "User not found.")
+		return nil, storeErr(err, "User not found.", msgUserExists)
 	}
 	if err := s.Store.RevokeUserSessions(ctx, u.ID, sessionID); err != nil {
 		return nil, err
@@ -151,7 +151,7 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileUpdate) 
 		u.Firstname, u.Lastname, u.Username, u.Bio, u.UpdatedAt = next.Firstname, next.Lastname, next.Username, next.Bio, s.now()
 		return nil
 	})
-	return out, storeErr(err, "User not found.")
+	return out, storeErr(err, "User not found.", msgUserExists)
 }
 
 // Deactivate hides the account until its next login and ends its sessions.
@@ -166,7 +166,7 @@ func (s *Service) Deactivate(ctx context.Context, u *User, current string) error
 		return err
 	}
 	if _, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.Active, u.UpdatedAt = false, s.now(); return nil }); err != nil {
-		return storeErr(err, "User not found.")
+		return storeErr(err, "User not found.", msgUserExists)
 	}
 	return s.Store.RevokeUserSessions(ctx, u.ID, "")
 }
@@ -180,7 +180,7 @@ func (s *Service) DeleteAccount(ctx context.Context, u *User, current string) er
 		return err
 	}
 	if err := s.Store.DeleteUser(ctx, u.ID); err != nil {
-		return storeErr(err, "Not found user to delete.")
+		return storeErr(err, "Not found user to delete.", msgUserExists)
 	}
 	// The rows are gone; media follows. A failure here leaves unreferenced
 	// objects for the orphan sweep, never a broken account.

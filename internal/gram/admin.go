@@ -108,7 +108,7 @@ func (s *Service) moderate(ctx context.Context, actor *User, targetID, reason, a
 		u.UpdatedAt = s.now()
 		return nil
 	}, e)
-	return u, storeErr(err, "User not found.")
+	return u, storeErr(err, "User not found.", msgUserExists)
 }
 
 func verbOf(action string) string {
@@ -149,7 +149,7 @@ func (s *Service) SetRole(ctx context.Context, actor *User, targetID, role, reas
 		u.Role, u.UpdatedAt = role, s.now()
 		return nil
 	}, e)
-	return u, storeErr(err, "User not found.")
+	return u, storeErr(err, "User not found.", msgUserExists)
 }
 
 func article(role string) string {
@@ -163,7 +163,7 @@ func article(role string) string {
 func (s *Service) SetRoleByUsername(ctx context.Context, actor *User, username, role, reason string) (*User, error) {
 	u, err := s.Store.UserByUsername(ctx, NormalizeUsername(username))
 	if err != nil {
-		return nil, storeErr(err, "User not found.")
+		return nil, storeErr(err, "User not found.", msgUserExists)
 	}
 	return s.SetRole(ctx, actor, u.ID, role, reason)
 }
@@ -241,7 +241,7 @@ func (s *Service) CreateAdmin(ctx context.Context, in SignupInput, reason string
 		return nil, err
 	}
 	if err := s.Store.CreateUser(ctx, u, nil); err != nil {
-		return nil, storeErr(err, "")
+		return nil, storeErr(err, "User not found.", msgUserExists)
 	}
 	return s.SetRole(ctx, CLIActor, u.ID, RoleAdmin, reason)
 }

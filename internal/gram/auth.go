@@ -29,7 +29,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*User, 
 		return nil, nil, err
 	}
 	if err := s.Store.CreateUser(ctx, u, welcome); err != nil {
-		return nil, nil, storeErr(err, "")
+		return nil, nil, storeErr(err, "User not found.", msgUserExists)
 	}
 	s.mailQueued()
 	ss, err := s.newSession(ctx, u.ID, c)

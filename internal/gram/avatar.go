@@ -19,7 +19,7 @@ func (s *Service) SetAvatar(ctx context.Context, u *User, r io.Reader) (*User, e
 	})
 	if err != nil {
 		s.deleteBlob(ctx, key) // no orphan for a failed update
-		return nil, storeErr(err, "User not found.")
+		return nil, storeErr(err, "User not found.", msgUserExists)
 	}
 	s.deleteBlob(ctx, old)
 	return out, nil
@@ -33,7 +33,7 @@ func (s *Service) RemoveAvatar(ctx context.Context, u *User) (bool, error) {
 		return nil
 	})
 	if err != nil {
-		return false, storeErr(err, "User not found.")
+		return false, storeErr(err, "User not found.", msgUserExists)
 	}
 	s.deleteBlob(ctx, old)
 	return old != "", nil

@@ -22,6 +22,9 @@ func (c *Comment) CanDelete(u *User, p *Post) bool {
 	return u != nil && (c.AuthorID == u.ID || (p != nil && p.AuthorID == u.ID) || u.IsStaff())
 }
 
+// msgCommentExists answers a comment the store already has.
+const msgCommentExists = "This comment already exists."
+
 // AddComment comments on a post and notifies its author (unless that is u).
 func (s *Service) AddComment(ctx context.Context, u *User, postID, text string) (*Comment, error) {
 	const notFound = "Not found any posts to comment."
@@ -36,7 +39,7 @@ func (s *Service) AddComment(ctx context.Context, u *User, postID, text string) 
 	}
 	p, err := s.Store.PostByID(ctx, postID)
 	if err != nil {
-		return nil, storeErr(err, notFound)
+		return nil, storeErr(err, notFound, msgPostExists)
 	}
 	now := s.now()
 	c := &Comment{ID: NewID(now), PostID: p.ID, AuthorID: u.ID, Text: text, CreatedAt: now}
@@ -44,7 +47,7 @@ func (s *Service) AddComment(ctx context.Context, u *User, postID, text string) 
 	if p.AuthorID != u.ID {
 		n = &Notification{ID: NewID(now), RecipientID: p.AuthorID, ActorID: u.ID, Kind: NotifyComment, PostID: p.ID, CreatedAt: now}
 	}
-	return c, storeErr(s.Store.CreateComment(ctx, c, n), notFound)
+	return c, storeErr(s.Store.CreateComment(ctx, c, n), notFound, msgCommentExists)
 }
 
 // DeleteComment deletes a comment; its author, the post's author and
@@ -62,7 +65,7 @@ func (s *Service) deleteComment(ctx context.Context, u *User, id, reason string)
 	}
 	c, err := s.Store.CommentByID(ctx, id)
 	if err != nil {
-		return storeErr(err, notFound)
+		return storeErr(err, notFound, msgCommentExists)
 	}
 	p, err := s.Store.PostByID(ctx, c.PostID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -77,5 +80,5 @@ func (s *Service) deleteComment(ctx context.Context, u *User, id, reason string)
 		owner = u.ID
 	}
 	e := s.contentAudit(u, owner, AuditDeleteComment, "comment", id, reason)
-	return storeErr(s.Store.DeleteComment(ctx, id, e), notFound)
+	return storeErr(s.Store.DeleteComment(ctx, id, e), notFound, msgCommentExists)
 }

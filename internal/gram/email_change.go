@@ -9,6 +9,9 @@ import (
 // followed by the token.
 const ConfirmEmailPath = "/instamern/users/confirm-email/"
 
+// msgEmailChangeExists answers a pending change the store already has.
+const msgEmailChangeExists = "This email change already exists."
+
 // ChangeEmail asks for a new address after checking the password: it
 // stores the change as pending and mails a confirmation link to the new
 // address and a notice to the old one. The address changes only when the
@@ -49,7 +52,7 @@ func (s *Service) ChangeEmail(ctx context.Context, u *User, current, email strin
 	}
 	c := EmailChange{UserID: u.ID, NewEmail: email, TokenHash: sha256Hex(token), ExpiresAt: s.now().Add(s.cfg.ConfirmTTL)}
 	if err := s.Store.SetEmailChange(ctx, c, confirm, notice); err != nil {
-		return nil, storeErr(err, "User not found.")
+		return nil, storeErr(err, "User not found.", msgEmailChangeExists)
 	}
 	s.mailQueued()
 	return u, nil
@@ -60,7 +63,7 @@ func (s *Service) emailFree(ctx context.Context, email string) error {
 	_, err := s.Store.UserByEmail(ctx, email)
 	switch {
 	case err == nil:
-		return Errorf(ECONFLICT, "This user already exists.")
+		return Errorf(ECONFLICT, "%s", msgUserExists)
 	case errors.Is(err, ErrNotFound):
 		return nil
 	}

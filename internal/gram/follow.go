@@ -5,6 +5,9 @@ import (
 	"errors"
 )
 
+// msgFollowExists answers a follow the store already has.
+const msgFollowExists = "You already follow this user."
+
 // Follow makes u follow the active user with that username; a repeat is
 // not an error and does not notify again.
 func (s *Service) Follow(ctx context.Context, u *User, username string) (*User, error) {
@@ -15,7 +18,7 @@ func (s *Service) Follow(ctx context.Context, u *User, username string) (*User, 
 	now := s.now()
 	n := &Notification{ID: NewID(now), RecipientID: t.ID, ActorID: u.ID, Kind: NotifyFollow, CreatedAt: now}
 	_, err = s.Store.Follow(ctx, u.ID, t.ID, now, n)
-	return t, storeErr(err, "User not found.")
+	return t, storeErr(err, "User not found.", msgFollowExists)
 }
 
 // Unfollow stops u following the user; not following is not an error.
@@ -40,7 +43,7 @@ func (s *Service) followTarget(ctx context.Context, u *User, username string) (*
 	}
 	t, err := s.Store.UserByUsername(ctx, username)
 	if err != nil {
-		return nil, storeErr(err, "User not found.")
+		return nil, storeErr(err, "User not found.", msgUserExists)
 	}
 	if !t.Active {
 		return nil, Errorf(ENOTFOUND, "That user is no longer active.")

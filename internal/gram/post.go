@@ -30,6 +30,9 @@ func (p *Post) CanDelete(u *User) bool {
 	return p.CanEdit(u) || (u != nil && u.IsStaff())
 }
 
+// msgPostExists answers a post the store already has.
+const msgPostExists = "This post already exists."
+
 // Page selects one page of a list ordered by (CreatedAt, ID). The cursor is
 // the (CreatedAt, ID) of the last item of the previous page; a zero cursor
 // means the first page.
@@ -59,7 +62,7 @@ func (s *Service) CreatePost(ctx context.Context, u *User, caption string, photo
 	p.PhotoKey = key
 	if err := s.Store.CreatePost(ctx, p); err != nil {
 		s.deleteBlob(ctx, key)
-		return nil, storeErr(err, "User not found.")
+		return nil, storeErr(err, "User not found.", msgPostExists)
 	}
 	return p, nil
 }
@@ -78,7 +81,7 @@ func (s *Service) PostByID(ctx context.Context, id string, comments Page) (*Post
 	}
 	p, err := s.Store.PostByID(ctx, id)
 	if err != nil {
-		return nil, storeErr(err, "The post no longer active.")
+		return nil, storeErr(err, "The post no longer active.", msgPostExists)
 	}
 	likes, err := s.Store.LikerIDs(ctx, []string{id}, s.cfg.ListCap)
 	if err != nil {
@@ -152,7 +155,7 @@ func (s *Service) UpdatePost(ctx context.Context, u *User, id, caption string) e
 	case utf8.RuneCountInString(caption) > CaptionMax:
 		return Errorf(EINVALID, "The caption text must be 256 characters the most.")
 	}
-	return storeErr(s.Store.UpdatePostCaption(ctx, p.ID, caption), "Not found post to update.")
+	return storeErr(s.Store.UpdatePostCaption(ctx, p.ID, caption), "Not found post to update.", msgPostExists)
 }
 
 // DeletePost deletes a post, its likes, comments and photo; only its
@@ -170,7 +173,7 @@ func (s *Service) deletePost(ctx context.Context, u *User, id, reason string) er
 	}
 	e := s.contentAudit(u, p.AuthorID, AuditDeletePost, "post", p.ID, reason)
 	if err := s.Store.DeletePost(ctx, p.ID, e); err != nil {
-		return storeErr(err, "Not found post to delete.")
+		return storeErr(err, "Not found post to delete.", msgPostExists)
 	}
 	s.deleteBlob(ctx, p.PhotoKey)
 	return nil
@@ -183,7 +186,7 @@ func (s *Service) ownPost(ctx context.Context, u *User, id string, may func(*Pos
 	}
 	p, err := s.Store.PostByID(ctx, id)
 	if err != nil {
-		return nil, storeErr(err, notFound)
+		return nil, storeErr(err, notFound, msgPostExists)
 	}
 	if !may(p, u) {
 		return nil, Errorf(EFORBIDDEN, "%s", forbidden)

@@ -24,7 +24,7 @@ func (s *Service) ProfileByUsername(ctx context.Context, username string) (*Prof
 
 func (s *Service) profile(ctx context.Context, u *User, err error) (*Profile, error) {
 	if err != nil {
-		return nil, storeErr(err, "User not found.")
+		return nil, storeErr(err, "User not found.", msgUserExists)
 	}
 	if !u.Active {
 		return nil, Errorf(ENOTFOUND, "That user is no longer active.")

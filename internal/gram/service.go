@@ -81,16 +81,18 @@ func (s *Service) Config() Config { return s.cfg }
 // backend keeps.
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
 
-// storeErr turns store sentinels into client errors with the given
-// not-found message; other errors pass through (and become internal).
-func storeErr(err error, notFound string) error {
+// storeErr turns store sentinels into client errors: ErrNotFound into
+// ENOTFOUND with notFound, ErrConflict into ECONFLICT with conflict, the
+// message of the noun the store call writes (msgPostExists for a post).
+// Other errors pass through (and become internal).
+func storeErr(err error, notFound, conflict string) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, ErrNotFound):
 		return Errorf(ENOTFOUND, "%s", notFound)
 	case errors.Is(err, ErrConflict):
-		return Errorf(ECONFLICT, "This user already exists.")
+		return Errorf(ECONFLICT, "%s", conflict)
 	}
 	return err
 }

@@ -20,6 +20,9 @@ type Session struct {
 // MaxSessions caps the list of a user's sessions.
 const MaxSessions = 100
 
+// msgSessionExists answers a session the store already has.
+const msgSessionExists = "This session already exists."
+
 // Sessions lists u's unexpired sessions, most recently used first.
 func (s *Service) Sessions(ctx context.Context, u *User) ([]*Session, error) {
 	return s.Store.SessionsByUser(ctx, u.ID, s.now(), MaxSessions)
@@ -37,7 +40,7 @@ func (s *Service) EndSession(ctx context.Context, u *User, id string) error {
 		err = ErrNotFound
 	}
 	if err != nil {
-		return storeErr(err, notFound)
+		return storeErr(err, notFound, msgSessionExists)
 	}
 	return s.Store.RevokeSession(ctx, id)
 }

@@ -25,6 +25,9 @@ func (s *Story) CanDelete(u *User) bool {
 	return u != nil && (s.UserID == u.ID || u.IsStaff())
 }
 
+// msgStoryExists answers a story the store already has.
+const msgStoryExists = "This story already exists."
+
 // CreateStory processes and stores a story photo, visible for StoryTTL.
 func (s *Service) CreateStory(ctx context.Context, u *User, photo io.Reader) (*Story, error) {
 	now := s.now()
@@ -36,7 +39,7 @@ func (s *Service) CreateStory(ctx context.Context, u *User, photo io.Reader) (*S
 	st.PhotoKey = key
 	if err := s.Store.CreateStory(ctx, st); err != nil {
 		s.deleteBlob(ctx, key)
-		return nil, storeErr(err, "User not found.")
+		return nil, storeErr(err, "User not found.", msgStoryExists)
 	}
 	return st, nil
 }
@@ -95,14 +98,14 @@ func (s *Service) deleteStory(ctx context.Context, u *User, id, reason string) e
 	}
 	st, err := s.Store.StoryByID(ctx, id)
 	if err != nil {
-		return storeErr(err, notFound)
+		return storeErr(err, notFound, msgStoryExists)
 	}
 	if !st.CanDelete(u) {
 		return Errorf(EFORBIDDEN, "You cannot delete someone else's story.")
 	}
 	e := s.contentAudit(u, st.UserID, AuditDeleteStory, "story", id, reason)
 	if err := s.Store.DeleteStory(ctx, id, e); err != nil {
-		return storeErr(err, notFound)
+		return storeErr(err, notFound, msgStoryExists)
 	}
 	s.deleteBlob(ctx, st.PhotoKey)
 	return nil

@@ -47,6 +47,10 @@ func (u *User) IsStaff() bool {
 	return u != nil && (u.Role == RoleModerator || u.Role == RoleAdmin)
 }
 
+// msgUserExists answers a username or email that another account has
+// (the original's words for its duplicate key).
+const msgUserExists = "This user already exists."
+
 // Profile is a user with the lists a profile page shows.
 type Profile struct {
 	User       *User
