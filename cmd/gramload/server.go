@@ -66,7 +66,7 @@ func wire(ctx context.Context, store *sqlstore.Store, dataDir, base string, hash
 	}
 	svc := gram.New(gram.Config{}, store, blobs, media.New(media.Config{}), templates, gram.NewHasher(gram.OWASPArgon2, hashSlots), log)
 	handler := api.NewServer(svc, api.Config{JWTSecrets: []string{randomSecret()}, Media: blob.Handler(blobs)},
-		ratelimit.NewMemory(), log)
+		ratelimit.NewMemory(nil), log)
 	sender := &mail.Sender{Store: store, Transport: discardMail{}, Log: log}
 	svc.MailQueued = sender.Wake
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))

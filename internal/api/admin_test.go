@@ -468,7 +468,7 @@ func TestAdminUserList(t *testing.T) {
 func TestAdminRateLimited(t *testing.T) {
 	base := newHarness(t, backends()[0])
 	_, _, admin := base.staffUsers(t)
-	h := base.limited(t, ratelimit.NewMemory(), func(c *api.Config) {
+	h := base.limited(t, ratelimit.NewMemory(nil), func(c *api.Config) {
 		c.ReadLimit = ratelimit.Rule{Limit: 100, Window: time.Hour}
 		c.WriteLimit = ratelimit.Rule{Limit: 2, Window: time.Hour}
 	})

@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +23,7 @@ import (
 
 	"github.com/instamern/gram/internal/api"
 	"github.com/instamern/gram/internal/blob"
+	"github.com/instamern/gram/internal/clocktest"
 	"github.com/instamern/gram/internal/dbtest"
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/mail"
@@ -69,32 +69,13 @@ func openSQLite(tb testing.TB) *sqlstore.Store { return dbtest.SQLite(tb) }
 // openPostgres isolates a test in a schema of its own.
 func openPostgres(tb testing.TB) *sqlstore.Store { return dbtest.Postgres(tb) }
 
-// clock is a settable fake clock for svc.Now.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // harness is the real stack served over HTTP.
 type harness struct {
 	srv   *httptest.Server
 	svc   *gram.Service
 	store *sqlstore.Store
 	blobs *blob.Mem
-	clock *clock
+	clock *clocktest.Clock // svc.Now
 }
 
 // option adjusts the API configuration of a harness.
@@ -118,7 +99,7 @@ func newHarness(t testing.TB, b backend, opts ...option) *harness {
 	if err != nil {
 		t.Fatalf("templates: %v", err)
 	}
-	clk := &clock{now: time.Now().UTC().Truncate(time.Millisecond)}
+	clk := clocktest.New(time.Now().UTC().Truncate(time.Millisecond))
 	svc := gram.New(gram.Config{ClientURL: testOrigin}, store, blobs, media.New(media.Config{}), templates,
 		gram.NewHasher(gram.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, 0), nil)
 	svc.Now = clk.Now

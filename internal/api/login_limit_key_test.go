@@ -24,12 +24,12 @@ func (k *keyRecorder) note(key string) {
 	k.mu.Unlock()
 }
 
-func (k *keyRecorder) Allow(ctx context.Context, key string, rule ratelimit.Rule) (bool, int, time.Time, error) {
+func (k *keyRecorder) Allow(ctx context.Context, key string, rule ratelimit.Rule) (bool, int, time.Duration, error) {
 	k.note(key)
 	return k.Memory.Allow(ctx, key, rule)
 }
 
-func (k *keyRecorder) Peek(ctx context.Context, key string, rule ratelimit.Rule) (int, time.Time, error) {
+func (k *keyRecorder) Peek(ctx context.Context, key string, rule ratelimit.Rule) (int, time.Duration, error) {
 	k.note(key)
 	return k.Memory.Peek(ctx, key, rule)
 }
@@ -39,7 +39,7 @@ func (k *keyRecorder) Peek(ctx context.Context, key string, rule ratelimit.Rule)
 // request could make the limiter (memory or Redis) hold a megabyte.
 func TestLoginLimitKeyBounded(t *testing.T) {
 	base := newHarness(t, backends()[0])
-	rec := &keyRecorder{Memory: ratelimit.NewMemory()}
+	rec := &keyRecorder{Memory: ratelimit.NewMemory(nil)}
 	h := base.limited(t, rec, func(c *api.Config) { c.LoginFails = ratelimit.Rule{Limit: 3, Window: time.Minute} })
 	huge := strings.Repeat("a", 512<<10)
 	st, body, _ := h.from(t, "203.0.113.9", "POST", "/instamern/users/login", "", map[string]any{"username": huge, "password": "wrong-guess-1"})

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
-	"time"
 
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/ratelimit"
@@ -63,7 +62,7 @@ func ipLimitKey(ip string) string {
 // 429 with Retry-After and msg (with %d for the seconds). It reports
 // whether the request may go on.
 func (s *Server) answerLimit(w http.ResponseWriter, r *http.Request, d ratelimit.Decision, msg string) bool {
-	secs := max(int(time.Until(d.Reset).Seconds()+0.999), 1)
+	secs := max(int(d.ResetIn.Seconds()+0.999), 1)
 	hd := w.Header()
 	hd.Set("RateLimit-Limit", strconv.Itoa(d.Limit))
 	hd.Set("RateLimit-Remaining", strconv.Itoa(d.Remaining))

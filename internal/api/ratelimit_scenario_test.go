@@ -59,7 +59,7 @@ func TestRateLimitClasses(t *testing.T) {
 	photo := obj(t, body, "data", "post")["photo"].(string)[len(base.srv.URL):]
 	for name, open := range ratelimittest.Limiters() {
 		t.Run(name, func(t *testing.T) {
-			h := base.limited(t, open(t), func(c *api.Config) {
+			h := base.limited(t, open(t, ratelimittest.NewClock()), func(c *api.Config) {
 				c.ReadLimit = ratelimit.Rule{Limit: 3, Window: time.Hour}
 				c.WriteLimit = ratelimit.Rule{Limit: 2, Window: time.Hour}
 			})
@@ -101,7 +101,7 @@ func TestRateLimitPerUser(t *testing.T) {
 	id := base.post(t, bob, "pic")
 	for name, open := range ratelimittest.Limiters() {
 		t.Run(name, func(t *testing.T) {
-			h := base.limited(t, open(t), func(c *api.Config) { c.WriteLimit = ratelimit.Rule{Limit: 3, Window: time.Hour} })
+			h := base.limited(t, open(t, ratelimittest.NewClock()), func(c *api.Config) { c.WriteLimit = ratelimit.Rule{Limit: 3, Window: time.Hour} })
 			for i := range 3 {
 				st, body, _ := h.from(t, "198.51.100."+strconv.Itoa(10+i), "POST", "/instamern/posts/like/"+id, alice.Token, nil)
 				wantSuccess(t, st, body, 200)
@@ -128,13 +128,11 @@ func TestLoginThrottledPerAccount(t *testing.T) {
 	const window = 2 * time.Second
 	for name, open := range ratelimittest.Limiters() {
 		t.Run(name, func(t *testing.T) {
-			h := base.limited(t, open(t), func(c *api.Config) { c.LoginFails = ratelimit.Rule{Limit: 3, Window: window} })
+			clock := ratelimittest.NewClock()
+			h := base.limited(t, open(t, clock), func(c *api.Config) { c.LoginFails = ratelimit.Rule{Limit: 3, Window: window} })
 			login := func(ip, username, password string) (int, map[string]any, http.Header) {
 				return h.from(t, ip, "POST", "/instamern/users/login", "", map[string]any{"username": username, "password": password})
 			}
-			// Redis windows are aligned to the clock: start just after a
-			// boundary so the failures share one window.
-			time.Sleep(time.Until(time.Now().Truncate(window).Add(window + 20*time.Millisecond)))
 			for range 5 {
 				st, body, _ := login("198.51.100.1", "bob", testPassword)
 				wantSuccess(t, st, body, 200)
@@ -156,7 +154,7 @@ func TestLoginThrottledPerAccount(t *testing.T) {
 			st, body, hd = login("203.0.113.60", "nobody", "wrong-guess")
 			want429(t, st, body, hd, "Too many failed logins for this account.")
 
-			time.Sleep(time.Duration(secs)*time.Second + 100*time.Millisecond)
+			clock.Advance(time.Duration(secs) * time.Second)
 			st, body, _ = login("203.0.113.50", "alice", testPassword)
 			wantSuccess(t, st, body, 200)
 		})
@@ -175,11 +173,10 @@ func TestResetMailLimitedPerAddress(t *testing.T) {
 	const window = 2 * time.Second
 	for name, open := range ratelimittest.Limiters() {
 		t.Run(name, func(t *testing.T) {
-			h := base.limited(t, open(t), func(c *api.Config) { c.ResetMails = ratelimit.Rule{Limit: 2, Window: window} })
+			h := base.limited(t, open(t, ratelimittest.NewClock()), func(c *api.Config) { c.ResetMails = ratelimit.Rule{Limit: 2, Window: window} })
 			forgot := func(ip, email string) (int, map[string]any, http.Header) {
 				return h.from(t, ip, "POST", "/instamern/users/forgot-password", "", map[string]any{"email": email})
 			}
-			time.Sleep(time.Until(time.Now().Truncate(window).Add(window + 20*time.Millisecond)))
 			h.flushMail(t) // the welcome mails
 			for i, email := range []string{"alice@example.com", " ALICE@example.com"} {
 				st, body, _ := forgot("203.0.113."+strconv.Itoa(i+1), email)
@@ -205,7 +202,7 @@ func TestResetMailLimitedPerAddress(t *testing.T) {
 // subscriber gets), IPv4 clients per address.
 func TestRateLimitIPv6Prefix(t *testing.T) {
 	base := newHarness(t, backends()[0])
-	h := base.limited(t, ratelimit.NewMemory(), func(c *api.Config) { c.ReadLimit = ratelimit.Rule{Limit: 2, Window: time.Hour} })
+	h := base.limited(t, ratelimit.NewMemory(nil), func(c *api.Config) { c.ReadLimit = ratelimit.Rule{Limit: 2, Window: time.Hour} })
 	get := func(ip string) (int, map[string]any, http.Header) {
 		return h.from(t, ip, "GET", "/instamern/users", "", nil)
 	}

@@ -62,7 +62,7 @@ func NewServer(svc *gram.Service, cfg Config, limiter ratelimit.Limiter, log *sl
 		cfg.TokenTTL = 90 * 24 * time.Hour
 	}
 	if limiter == nil {
-		limiter = ratelimit.NewMemory()
+		limiter = ratelimit.NewMemory(nil)
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

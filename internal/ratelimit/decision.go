@@ -10,7 +10,7 @@ import (
 type Decision struct {
 	Limit, Remaining int
 	Allowed          bool
-	Reset            time.Time // when the window ends (refused: the last refusing one)
+	ResetIn          time.Duration // until the window ends (refused: the last refusing one)
 }
 
 // Decide counts one request under every key with rule: the request is
@@ -18,15 +18,15 @@ type Decision struct {
 func Decide(ctx context.Context, l Limiter, rule Rule, keys ...string) (Decision, error) {
 	d := Decision{Limit: rule.Limit, Remaining: rule.Limit, Allowed: true}
 	for _, k := range keys {
-		ok, remaining, reset, err := l.Allow(ctx, k, rule)
+		ok, remaining, resetIn, err := l.Allow(ctx, k, rule)
 		if err != nil {
 			return d, err
 		}
 		switch {
-		case !ok && (d.Allowed || reset.After(d.Reset)): // refused: wait for the last window
-			d.Allowed, d.Remaining, d.Reset = false, 0, reset
+		case !ok && (d.Allowed || resetIn > d.ResetIn): // refused: wait for the last window
+			d.Allowed, d.Remaining, d.ResetIn = false, 0, resetIn
 		case d.Allowed && remaining <= d.Remaining:
-			d.Remaining, d.Reset = remaining, reset
+			d.Remaining, d.ResetIn = remaining, resetIn
 		}
 	}
 	return d, nil

@@ -38,11 +38,11 @@ func (g Logins) Attempt(ctx context.Context, account string) (Decision, error) {
 	if err != nil {
 		return Decision{Allowed: true}, err
 	}
-	allowed, _, reset, err := g.Limiter.Allow(ctx, key, Rule{Limit: g.Rule.Limit + good, Window: g.Rule.Window})
+	allowed, _, resetIn, err := g.Limiter.Allow(ctx, key, Rule{Limit: g.Rule.Limit + good, Window: g.Rule.Window})
 	if err != nil || allowed {
 		return Decision{Allowed: true}, err
 	}
-	return Decision{Limit: g.Rule.Limit, Reset: reset}, nil
+	return Decision{Limit: g.Rule.Limit, ResetIn: resetIn}, nil
 }
 
 // Succeeded takes back the attempt Attempt counted on account, whose

@@ -7,4 +7,7 @@ import (
 	"github.com/instamern/gram/internal/ratelimit/ratelimittest"
 )
 
-func TestMemory(t *testing.T) { ratelimittest.Spec(t, ratelimit.NewMemory()) }
+func TestMemory(t *testing.T) {
+	clock := ratelimittest.NewClock()
+	ratelimittest.Spec(t, ratelimit.NewMemory(clock.Now), clock)
+}

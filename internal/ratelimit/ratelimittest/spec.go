@@ -9,26 +9,29 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instamern/gram/internal/clocktest"
 	"github.com/instamern/gram/internal/ratelimit"
 )
 
-// Spec checks what every Limiter must do.
-func Spec(t *testing.T, l ratelimit.Limiter) {
+// Spec checks what every Limiter must do; l reads the time from clock.
+func Spec(t *testing.T, l ratelimit.Limiter, clock *clocktest.Clock) {
 	t.Helper()
 	ctx := context.Background()
 	rule := ratelimit.Rule{Limit: 3, Window: time.Minute}
 	key := "spec:" + strconv.FormatInt(time.Now().UnixNano(), 10)
 	for i := range 3 {
-		ok, remaining, reset, err := l.Allow(ctx, key, rule)
+		ok, remaining, resetIn, err := l.Allow(ctx, key, rule)
 		if err != nil || !ok || remaining != 2-i {
 			t.Fatalf("request %d: allowed %v remaining %d err %v; want allowed with %d left", i+1, ok, remaining, err, 2-i)
 		}
-		if d := time.Until(reset); d <= 0 || d > time.Minute+time.Second {
-			t.Fatalf("reset in %v, want within the window", d)
+		if resetIn <= 0 || resetIn > rule.Window {
+			t.Fatalf("reset in %v, want within the window", resetIn)
 		}
 	}
-	if n, reset, err := l.Peek(ctx, key, rule); err != nil || n != 3 || time.Until(reset) <= 0 {
-		t.Fatalf("Peek after 3: count %d reset %v err %v; want 3 and a reset ahead", n, reset, err)
+	_, before, _ := l.Peek(ctx, key, rule)
+	clock.Advance(10 * time.Second)
+	if n, resetIn, err := l.Peek(ctx, key, rule); err != nil || n != 3 || resetIn != before-10*time.Second {
+		t.Fatalf("Peek after 3 and 10s: count %d reset in %v err %v; want 3 and %v", n, resetIn, err, before-10*time.Second)
 	}
 	if n, _, _ := l.Peek(ctx, key, rule); n != 3 {
 		t.Fatalf("Peek counted: %d", n)
@@ -39,12 +42,13 @@ func Spec(t *testing.T, l ratelimit.Limiter) {
 	if n, _, err := l.Peek(ctx, key+":never", rule); err != nil || n != 0 {
 		t.Fatalf("Peek of an unused key: %d %v", n, err)
 	}
-	// A window ends: a short rule's count starts again.
+	// A window ends when Allow said it would: a short rule's count starts again.
 	short := ratelimit.Rule{Limit: 1, Window: 200 * time.Millisecond}
-	if ok, _, _, _ := l.Allow(ctx, key+":short", short); !ok {
+	ok, _, resetIn, _ := l.Allow(ctx, key+":short", short)
+	if !ok {
 		t.Fatal("first request of a short window refused")
 	}
-	time.Sleep(450 * time.Millisecond)
+	clock.Advance(resetIn)
 	if n, _, _ := l.Peek(ctx, key+":short", short); n != 0 {
 		t.Fatalf("Peek after the window: %d, want 0", n)
 	}

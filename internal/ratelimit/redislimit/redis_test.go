@@ -12,18 +12,19 @@ import (
 	"github.com/instamern/gram/internal/testenv"
 )
 
-// TestRedisLimiter runs the same spec against a real Redis (GRAM_TEST_REDIS),
+// TestLimiter runs the same spec against a real Redis (GRAM_TEST_REDIS),
 // and checks that two limiters (two replicas) share one count.
 func TestLimiter(t *testing.T) {
 	url := testenv.Need(t, "GRAM_TEST_REDIS")
 	ctx := context.Background()
-	a, err := redislimit.New(ctx, url, "gramtest:")
+	clock := ratelimittest.NewClock()
+	a, err := redislimit.New(ctx, url, "gramtest:", clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	ratelimittest.Spec(t, a)
-	b, err := redislimit.New(ctx, url, "gramtest:")
+	ratelimittest.Spec(t, a, clock)
+	b, err := redislimit.New(ctx, url, "gramtest:", clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func TestLimiter(t *testing.T) {
 	if !okA || !okB || okA2 {
 		t.Fatalf("replicas do not share the count: %v %v %v", okA, okB, okA2)
 	}
-	if _, err := redislimit.New(ctx, "redis://127.0.0.1:1/0", ""); err == nil {
+	if _, err := redislimit.New(ctx, "redis://127.0.0.1:1/0", "", nil); err == nil {
 		t.Fatal("a Redis that is down was accepted")
 	}
 }
