@@ -15,6 +15,11 @@ type scanner interface{ Scan(...any) error }
 // closed before collect returns, which frees a transaction's connection
 // for its next statement; prepared statements stay in their cache (a
 // closed *sql.Rows does not close its *sql.Stmt).
+//
+// The store's one rule for lists, which every list method follows: a
+// result without rows is an empty slice, never nil, and an error comes
+// with a nil slice. The API's encoders build their own slices, but an
+// empty list read straight into JSON is then [] rather than null.
 func collect[T any](rows *sql.Rows, err error, scan func(scanner) (T, error)) ([]T, error) {
 	if err != nil {
 		return nil, err

@@ -68,7 +68,10 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 		}
 		return nil
 	})
-	return out, s.wrap("claim mail", err)
+	if err != nil {
+		return nil, s.wrap("claim mail", err)
+	}
+	return out, nil
 }
 
 func (s *Store) MarkMailSent(ctx context.Context, id, claim string, at time.Time) error {

@@ -136,7 +136,7 @@ func listUsersQuery(filter, cursor bool) string {
 
 func (s *Store) ListUsers(ctx context.Context, query string, page gram.Page) ([]*gram.User, error) {
 	if !storable(query) {
-		return nil, nil
+		return []*gram.User{}, nil
 	}
 	var args []any
 	if query != "" {
@@ -233,7 +233,7 @@ const (
 
 func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*gram.User, error) {
 	if !storable(query) {
-		return nil, nil
+		return []*gram.User{}, nil
 	}
 	query = strings.ToLower(query)
 	esc := likeEscape(query)
@@ -243,7 +243,10 @@ func (s *Store) SearchUsers(ctx context.Context, query string, limit int) ([]*gr
 		return prefix, s.wrap("search users", err)
 	}
 	rest, err := queryAll(ctx, s, scanUser, qSearchInfix, "%"+esc+"%", esc+"%", limit-len(prefix))
-	return append(prefix, rest...), s.wrap("search users", err)
+	if err != nil {
+		return nil, s.wrap("search users", err)
+	}
+	return append(prefix, rest...), nil
 }
 
 // SampleUsers reads a range of the primary key from fromID, then wraps
@@ -260,12 +263,15 @@ func (s *Store) SampleUsers(ctx context.Context, fromID string, limit int) ([]*g
 	}
 	// Wrap around to the start of the id space.
 	more, err := queryAll(ctx, s, scanUser, qSampleWrap, fromID, limit-len(out))
-	return append(out, more...), s.wrap("sample users", err)
+	if err != nil {
+		return nil, s.wrap("sample users", err)
+	}
+	return append(out, more...), nil
 }
 
 func (s *Store) UsersByIDs(ctx context.Context, ids []string) ([]*gram.User, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return []*gram.User{}, nil
 	}
 	out, err := queryAll(ctx, s, scanUser, `SELECT `+userColumns+` FROM users WHERE id IN (`+placeholders(len(ids))+`)`, anySlice(ids)...)
 	return out, s.wrap("users by ids", err)
