@@ -54,121 +54,114 @@ func nextCursor(p gram.Page) string {
 
 // handleAdminUsers lists accounts: ?q= filters on username or email,
 // ?limit= and ?before= page.
-func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) error {
 	page, err := pageParams(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	res, err := s.svc.ListUsers(r.Context(), currentUser(r.Context()), r.URL.Query().Get("q"), page)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	users := make([]staffUserView, 0, len(res.Users))
 	for _, u := range res.Users {
 		users = append(users, s.staffUserView(r, u))
 	}
-	ok(w, http.StatusOK, envelope{Results: count(len(users)), Next: nextCursor(res.Next), Data: map[string]any{"users": users}})
+	return ok(w, http.StatusOK, envelope{Results: count(len(users)), Next: nextCursor(res.Next), Data: map[string]any{"users": users}})
 }
 
 // reason reads the reason of a staff action from the JSON body
 // {"reason": ...} or, for requests without a body, from ?reason=.
-func (s *Server) reason(w http.ResponseWriter, r *http.Request, dst *reasonBody) bool {
-	if !s.decodeBody(w, r, dst) {
-		return false
+func (s *Server) reason(w http.ResponseWriter, r *http.Request, dst *reasonBody) error {
+	if err := s.decodeBody(w, r, dst); err != nil {
+		return err
 	}
 	if dst.Reason == "" {
 		dst.Reason = r.URL.Query().Get("reason")
 	}
-	return true
+	return nil
 }
 
 type reasonBody struct {
 	Reason string `json:"reason"`
 }
 
-func (s *Server) handleSuspend(w http.ResponseWriter, r *http.Request) {
-	s.moderateUser(w, r, s.svc.Suspend, "The account has been suspended.")
+func (s *Server) handleSuspend(w http.ResponseWriter, r *http.Request) error {
+	return s.moderateUser(w, r, s.svc.Suspend, "The account has been suspended.")
 }
 
-func (s *Server) handleUnsuspend(w http.ResponseWriter, r *http.Request) {
-	s.moderateUser(w, r, s.svc.Unsuspend, "The account is no longer suspended.")
+func (s *Server) handleUnsuspend(w http.ResponseWriter, r *http.Request) error {
+	return s.moderateUser(w, r, s.svc.Unsuspend, "The account is no longer suspended.")
 }
 
 // moderateUser runs a suspend or unsuspend and answers with the account.
 func (s *Server) moderateUser(w http.ResponseWriter, r *http.Request,
-	act func(ctx context.Context, actor *gram.User, id, reason string) (*gram.User, error), msg string) {
+	act func(ctx context.Context, actor *gram.User, id, reason string) (*gram.User, error), msg string) error {
 	var in reasonBody
-	if !s.reason(w, r, &in) {
-		return
+	if err := s.reason(w, r, &in); err != nil {
+		return err
 	}
 	u, err := act(r.Context(), currentUser(r.Context()), r.PathValue("id"), in.Reason)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: msg, Data: map[string]any{"user": s.staffUserView(r, u)}})
+	return ok(w, http.StatusOK, envelope{Message: msg, Data: map[string]any{"user": s.staffUserView(r, u)}})
 }
 
-func (s *Server) handleSetRole(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSetRole(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Role   string `json:"role"`
 		Reason string `json:"reason"`
 	}
-	if !s.decodeBody(w, r, &in) {
-		return
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
 	}
 	u, err := s.svc.SetRole(r.Context(), currentUser(r.Context()), r.PathValue("id"), in.Role, in.Reason)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: "The role of " + u.Username + " is now " + u.Role + ".",
+	return ok(w, http.StatusOK, envelope{Message: "The role of " + u.Username + " is now " + u.Role + ".",
 		Data: map[string]any{"user": s.staffUserView(r, u)}})
 }
 
-func (s *Server) handleModerateDeletePost(w http.ResponseWriter, r *http.Request) {
-	s.moderateDelete(w, r, s.svc.ModerateDeletePost, "The post has been deleted.")
+func (s *Server) handleModerateDeletePost(w http.ResponseWriter, r *http.Request) error {
+	return s.moderateDelete(w, r, s.svc.ModerateDeletePost, "The post has been deleted.")
 }
 
-func (s *Server) handleModerateDeleteComment(w http.ResponseWriter, r *http.Request) {
-	s.moderateDelete(w, r, s.svc.ModerateDeleteComment, "The comment has been deleted.")
+func (s *Server) handleModerateDeleteComment(w http.ResponseWriter, r *http.Request) error {
+	return s.moderateDelete(w, r, s.svc.ModerateDeleteComment, "The comment has been deleted.")
 }
 
-func (s *Server) handleModerateDeleteStory(w http.ResponseWriter, r *http.Request) {
-	s.moderateDelete(w, r, s.svc.ModerateDeleteStory, "The story has been deleted.")
+func (s *Server) handleModerateDeleteStory(w http.ResponseWriter, r *http.Request) error {
+	return s.moderateDelete(w, r, s.svc.ModerateDeleteStory, "The story has been deleted.")
 }
 
 func (s *Server) moderateDelete(w http.ResponseWriter, r *http.Request,
-	del func(ctx context.Context, actor *gram.User, id, reason string) error, msg string) {
+	del func(ctx context.Context, actor *gram.User, id, reason string) error, msg string) error {
 	var in reasonBody
-	if !s.reason(w, r, &in) {
-		return
+	if err := s.reason(w, r, &in); err != nil {
+		return err
 	}
 	if err := del(r.Context(), currentUser(r.Context()), r.PathValue("id"), in.Reason); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: msg, Data: nullData{}})
+	return ok(w, http.StatusOK, envelope{Message: msg, Data: nullData{}})
 }
 
 // handleAudit serves the audit log, newest first, paged like the feed.
-func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	page, err := pageParams(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	res, err := s.svc.AuditEntries(r.Context(), currentUser(r.Context()), page)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	entries := make([]auditView, 0, len(res.Entries))
 	for _, e := range res.Entries {
 		entries = append(entries, auditView{ID: e.ID, Actor: e.ActorID, Action: e.Action, TargetType: e.TargetType,
 			TargetID: e.TargetID, Detail: e.Detail, Reason: e.Reason, CreatedAt: isoTime(e.CreatedAt)})
 	}
-	ok(w, http.StatusOK, envelope{Results: count(len(entries)), Next: nextCursor(res.Next), Data: map[string]any{"entries": entries}})
+	return ok(w, http.StatusOK, envelope{Results: count(len(entries)), Next: nextCursor(res.Next), Data: map[string]any{"entries": entries}})
 }

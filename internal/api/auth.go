@@ -65,28 +65,31 @@ func (s *Server) authenticate(r *http.Request) (*gram.User, *gram.Session, error
 	return s.svc.Authenticate(r.Context(), userID, sid)
 }
 
-// requireUser runs h only for an authenticated request.
-func (s *Server) requireUser(h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// requireUser serves h only for an authenticated request.
+func (s *Server) requireUser(h handlerFunc) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		u, ss, err := s.authenticate(r)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return err
 		}
-		ctx := context.WithValue(context.WithValue(r.Context(), userKey, u), sessionKey, ss)
-		h(w, r.WithContext(ctx))
+		return h(w, withUser(r, u, ss))
 	})
 }
 
-// optionalUser runs h with the user when the request is authenticated,
+// optionalUser serves h with the user when the request is authenticated,
 // and anonymously otherwise.
-func (s *Server) optionalUser(h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) optionalUser(h handlerFunc) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if u, ss, err := s.authenticate(r); err == nil {
-			r = r.WithContext(context.WithValue(context.WithValue(r.Context(), userKey, u), sessionKey, ss))
+			r = withUser(r, u, ss)
 		}
-		h(w, r)
+		return h(w, r)
 	})
+}
+
+// withUser returns r carrying its user and session.
+func withUser(r *http.Request, u *gram.User, ss *gram.Session) *http.Request {
+	return r.WithContext(context.WithValue(context.WithValue(r.Context(), userKey, u), sessionKey, ss))
 }
 
 func safeMethod(m string) bool {

@@ -2,34 +2,31 @@ package api
 
 import "net/http"
 
-func (s *Server) handleUploadAvatar(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUploadAvatar(w http.ResponseWriter, r *http.Request) error {
 	up, err := s.readUpload(w, r, "photo")
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if up.file == nil {
 		fail(w, http.StatusBadRequest, "No photo found to upload.")
-		return
+		return nil
 	}
 	u, err := s.svc.SetAvatar(r.Context(), currentUser(r.Context()), up.file)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: "Profile photo has been updated successfully.",
+	return ok(w, http.StatusOK, envelope{Message: "Profile photo has been updated successfully.",
 		Data: map[string]any{"url": s.mediaURL(r.Context(), u.PhotoKey)}})
 }
 
-func (s *Server) handleRemoveAvatar(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleRemoveAvatar(w http.ResponseWriter, r *http.Request) error {
 	had, err := s.svc.RemoveAvatar(r.Context(), currentUser(r.Context()))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	msg := "Your profile picture has been removed successfully."
 	if !had {
 		msg = "No profile picture found. Nothing to delete."
 	}
-	ok(w, http.StatusOK, envelope{Message: msg, Data: nullData{}})
+	return ok(w, http.StatusOK, envelope{Message: msg, Data: nullData{}})
 }

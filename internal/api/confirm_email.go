@@ -30,30 +30,31 @@ type confirmView struct {
 	Form                      bool
 }
 
-func (s *Server) handleConfirmEmailPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleConfirmEmailPage(w http.ResponseWriter, r *http.Request) error {
 	s.writePage(w, http.StatusOK, confirmView{Title: "Confirm your new email address", Form: true,
 		Message: "Press the button to make this address the email address of your account."})
+	return nil
 }
 
-func (s *Server) handleConfirmEmail(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleConfirmEmail(w http.ResponseWriter, r *http.Request) error {
 	limitBody(w, r, s.cfg.MaxBodyBytes)
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	browser := mt == "application/x-www-form-urlencoded"
 	u, err := s.svc.ConfirmEmail(r.Context(), r.PathValue("token"))
 	if err != nil {
 		if browser && gram.ErrorCode(err) != gram.EINTERNAL {
-			s.writePage(w, statuses[gram.ErrorCode(err)], confirmView{Title: "Your email address was not changed", Message: gram.ErrorMessage(err)})
-			return
+			status, _ := classify(err)
+			s.writePage(w, status, confirmView{Title: "Your email address was not changed", Message: gram.ErrorMessage(err)})
+			return nil
 		}
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	msg := "Your email address has been changed to " + u.Email + "."
 	if browser {
 		s.writePage(w, http.StatusOK, confirmView{Title: "Your email address has been changed", Message: msg})
-		return
+		return nil
 	}
-	ok(w, http.StatusOK, envelope{Message: msg})
+	return ok(w, http.StatusOK, envelope{Message: msg})
 }
 
 // writePage renders the confirmation page. The page may post its form to

@@ -62,10 +62,12 @@ func encode(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-// ok writes a success envelope.
-func ok(w http.ResponseWriter, status int, e envelope) {
+// ok writes a success envelope. It returns nil, so that a handler can
+// end with return ok(...).
+func ok(w http.ResponseWriter, status int, e envelope) error {
 	e.Status = "success"
 	encode(w, status, e)
+	return nil
 }
 
 // count returns a pointer for envelope.Results.
@@ -189,14 +191,10 @@ func checkDuplicateKeys(raw []byte) error {
 
 // redecode converts an already-decoded object into dst, with the same
 // type checks as decode.
-func (s *Server) redecode(w http.ResponseWriter, r *http.Request, raw map[string]any, dst any) bool {
+func redecode(raw map[string]any, dst any) error {
 	b, err := json.Marshal(raw)
-	if err == nil {
-		err = decodeJSON(b, dst)
-	}
 	if err != nil {
-		s.writeError(w, r, err)
-		return false
+		return err
 	}
-	return true
+	return decodeJSON(b, dst)
 }

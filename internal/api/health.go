@@ -6,37 +6,39 @@ import (
 	"time"
 )
 
-func (s *Server) handleWelcome(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) handleWelcome(w http.ResponseWriter, _ *http.Request) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, _ = w.Write([]byte("Welcome to the InstaMERN API"))
+	return nil
 }
 
 // handleHealthz reports that the process is alive.
-func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) {
-	ok(w, http.StatusOK, envelope{Message: "alive"})
+func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) error {
+	return ok(w, http.StatusOK, envelope{Message: "alive"})
 }
 
 // handleReadyz reports whether the database answers.
-func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.svc.Store.Ping(ctx); err != nil {
 		s.log.WarnContext(r.Context(), "readyz", "err", err)
 		fail(w, http.StatusServiceUnavailable, "The database is not reachable.")
-		return
+		return nil
 	}
-	ok(w, http.StatusOK, envelope{Message: "ready"})
+	return ok(w, http.StatusOK, envelope{Message: "ready"})
 }
 
 // handleMedia streams a stored object (local disk, or S3 in proxy mode).
 // The media handler answers its errors (unknown key, bad range, store
 // down) in plain text; they reach the client as the JSON fail envelope.
-func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.Media == nil || r.PathValue("key") == "" {
 		fail(w, http.StatusNotFound, "Unsupported URL: "+r.URL.RequestURI())
-		return
+		return nil
 	}
 	s.cfg.Media.ServeHTTP(&jsonFailWriter{ResponseWriter: w, r: r}, r)
+	return nil
 }
 
 // jsonFailWriter replaces an error reply (status >= 400) of the handler it

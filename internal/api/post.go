@@ -10,16 +10,14 @@ import (
 )
 
 // handleFeed serves a page of the feed: post documents with exact counts.
-func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) error {
 	page, err := pageParams(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	feed, err := s.svc.Feed(r.Context(), page)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	items := make([]postView, 0, len(feed.Posts))
 	for _, p := range feed.Posts {
@@ -29,7 +27,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	if feed.Next.HasCursor() {
 		next = cursor(feed.Next.CursorAt, feed.Next.CursorID)
 	}
-	ok(w, http.StatusOK, envelope{Results: count(len(items)), Next: next, Data: map[string]any{"posts": items}})
+	return ok(w, http.StatusOK, envelope{Results: count(len(items)), Next: next, Data: map[string]any{"posts": items}})
 }
 
 // pageParams reads ?limit= and ?before= (a cursor from a previous page's
@@ -80,104 +78,96 @@ type commentView struct {
 	CommentedAt   string `json:"commentedAt"`
 }
 
-func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.svc.PostByID(r.Context(), r.PathValue("id"), gram.Page{})
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	cs := make([]commentView, 0, len(d.Comments))
 	for _, c := range d.Comments {
 		cs = append(cs, commentView{ID: c.ID, Comment: c.Text, CommentedBy: c.AuthorID, CommentedPost: c.PostID, CommentedAt: isoTime(c.CreatedAt)})
 	}
-	ok(w, http.StatusOK, envelope{Data: map[string]any{"post": detailView{postView: s.postView(r.Context(), d.Post, d.Likes), Comments: cs}}})
+	return ok(w, http.StatusOK, envelope{Data: map[string]any{"post": detailView{postView: s.postView(r.Context(), d.Post, d.Likes), Comments: cs}}})
 }
 
-func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) error {
 	up, err := s.readUpload(w, r, "post", "caption")
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if up.file == nil {
 		fail(w, http.StatusBadRequest, "No post photo found to upload.")
-		return
+		return nil
 	}
 	p, err := s.svc.CreatePost(r.Context(), currentUser(r.Context()), up.fields["caption"], up.file)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusCreated, envelope{Message: "Your post has been uploaded successfully.",
+	return ok(w, http.StatusCreated, envelope{Message: "Your post has been uploaded successfully.",
 		Data: map[string]any{"post": s.postView(r.Context(), p, nil)}})
 }
 
-func (s *Server) handleLikePost(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLikePost(w http.ResponseWriter, r *http.Request) error {
 	liked, err := s.svc.ToggleLike(r.Context(), currentUser(r.Context()), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	msg := "Unliked."
 	if liked {
 		msg = "Liked!"
 	}
-	ok(w, http.StatusOK, envelope{Message: msg})
+	return ok(w, http.StatusOK, envelope{Message: msg})
 }
 
-func (s *Server) handleUpdatePost(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUpdatePost(w http.ResponseWriter, r *http.Request) error {
 	var raw map[string]any
-	if !s.decodeBody(w, r, &raw) {
-		return
+	if err := s.decodeBody(w, r, &raw); err != nil {
+		return err
 	}
 	for field, msg := range map[string]string{"photo": "You cannot change the post photo.",
 		"postedBy": "You cannot change post owner.", "postedAt": "You cannot change post's date."} {
 		if _, found := raw[field]; found {
 			fail(w, http.StatusBadRequest, msg)
-			return
+			return nil
 		}
 	}
 	var in struct {
 		Caption string `json:"caption"`
 	}
-	if !s.redecode(w, r, raw, &in) {
-		return
+	if err := redecode(raw, &in); err != nil {
+		return err
 	}
 	if err := s.svc.UpdatePost(r.Context(), currentUser(r.Context()), r.PathValue("id"), in.Caption); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: "Your post has been updated successfully.", Data: nullData{}})
+	return ok(w, http.StatusOK, envelope{Message: "Your post has been updated successfully.", Data: nullData{}})
 }
 
-func (s *Server) handleDeletePost(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleDeletePost(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeletePost(r.Context(), currentUser(r.Context()), r.PathValue("id")); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: "Your post has been deleted.", Data: nullData{}})
+	return ok(w, http.StatusOK, envelope{Message: "Your post has been deleted.", Data: nullData{}})
 }
 
-func (s *Server) handleComment(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleComment(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Comment string `json:"comment"`
 	}
-	if !s.decodeBody(w, r, &in) {
-		return
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
 	}
 	c, err := s.svc.AddComment(r.Context(), currentUser(r.Context()), r.PathValue("id"), in.Comment)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusCreated, envelope{Message: "Commented!", Data: map[string]any{"comment": commentView{
+	return ok(w, http.StatusCreated, envelope{Message: "Commented!", Data: map[string]any{"comment": commentView{
 		ID: c.ID, Comment: c.Text, CommentedBy: c.AuthorID, CommentedPost: c.PostID, CommentedAt: isoTime(c.CreatedAt)}}})
 }
 
-func (s *Server) handleDeleteComment(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleDeleteComment(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeleteComment(r.Context(), currentUser(r.Context()), r.PathValue("id")); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: "Your comment has been deleted.", Data: nullData{}})
+	return ok(w, http.StatusOK, envelope{Message: "Your comment has been deleted.", Data: nullData{}})
 }

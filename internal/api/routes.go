@@ -10,33 +10,33 @@ import "net/http"
 func (s *Server) routes(mux *http.ServeMux) {
 	auth, write, read := s.limitBy(classAuth), s.limitBy(classWrite), s.limitBy(classRead)
 
-	mux.HandleFunc("GET /{$}", s.handleWelcome)
-	mux.HandleFunc("GET /healthz", s.handleHealthz)
-	mux.HandleFunc("GET /readyz", s.handleReadyz)
-	mux.HandleFunc("GET /media/{key...}", s.handleMedia)
+	mux.Handle("GET /{$}", s.handle(s.handleWelcome))
+	mux.Handle("GET /healthz", s.handle(s.handleHealthz))
+	mux.Handle("GET /readyz", s.handle(s.handleReadyz))
+	mux.Handle("GET /media/{key...}", s.handle(s.handleMedia))
 	// "/media/" arrives as "/media" (trimSlash); without this route the mux
 	// would redirect it back to "/media/", in a loop.
-	mux.HandleFunc("GET /media", s.handleMedia)
+	mux.Handle("GET /media", s.handle(s.handleMedia))
 
 	// Users (CONTRACT.md §5, U1-U19).
 	mux.Handle("GET /instamern/users", read(s.optionalUser(s.handleSuggestUsers)))
-	mux.Handle("GET /instamern/users/id/{id}", read(http.HandlerFunc(s.handleUserByID)))
-	mux.Handle("GET /instamern/users/username/{username}", read(http.HandlerFunc(s.handleUserByUsername)))
-	mux.Handle("GET /instamern/users/search/{username}", read(http.HandlerFunc(s.handleSearchUsers)))
-	mux.Handle("POST /instamern/users/signup", auth(http.HandlerFunc(s.handleSignup)))
-	mux.Handle("POST /instamern/users/login", auth(http.HandlerFunc(s.handleLogin)))
-	mux.Handle("POST /instamern/users/forgot-password", auth(http.HandlerFunc(s.handleForgotPassword)))
-	mux.Handle("PATCH /instamern/users/reset-password/{token}", auth(http.HandlerFunc(s.handleResetPassword)))
+	mux.Handle("GET /instamern/users/id/{id}", read(s.handle(s.handleUserByID)))
+	mux.Handle("GET /instamern/users/username/{username}", read(s.handle(s.handleUserByUsername)))
+	mux.Handle("GET /instamern/users/search/{username}", read(s.handle(s.handleSearchUsers)))
+	mux.Handle("POST /instamern/users/signup", auth(s.handle(s.handleSignup)))
+	mux.Handle("POST /instamern/users/login", auth(s.handle(s.handleLogin)))
+	mux.Handle("POST /instamern/users/forgot-password", auth(s.handle(s.handleForgotPassword)))
+	mux.Handle("PATCH /instamern/users/reset-password/{token}", auth(s.handle(s.handleResetPassword)))
 	mux.Handle("GET /instamern/users/authorization/current-user", read(s.requireUser(s.handleCurrentUser)))
 	mux.Handle("POST /instamern/users/follow/{username}", write(s.requireUser(s.handleFollow)))
 	mux.Handle("POST /instamern/users/unfollow/{username}", write(s.requireUser(s.handleUnfollow)))
 	mux.Handle("POST /instamern/users/upload", write(s.requireUser(s.handleUploadAvatar)))
 	mux.Handle("POST /instamern/users/remove", write(s.requireUser(s.handleRemoveAvatar)))
-	mux.Handle("POST /instamern/users/logout", write(http.HandlerFunc(s.handleLogout)))
+	mux.Handle("POST /instamern/users/logout", write(s.handle(s.handleLogout)))
 	mux.Handle("PATCH /instamern/users/update", write(s.requireUser(s.handleUpdateProfile)))
 	mux.Handle("PATCH /instamern/users/change-email", auth(s.requireUser(s.handleChangeEmail)))
-	mux.Handle("GET /instamern/users/confirm-email/{token}", auth(http.HandlerFunc(s.handleConfirmEmailPage)))
-	mux.Handle("POST /instamern/users/confirm-email/{token}", auth(http.HandlerFunc(s.handleConfirmEmail)))
+	mux.Handle("GET /instamern/users/confirm-email/{token}", auth(s.handle(s.handleConfirmEmailPage)))
+	mux.Handle("POST /instamern/users/confirm-email/{token}", auth(s.handle(s.handleConfirmEmail)))
 	mux.Handle("PATCH /instamern/users/change-password", auth(s.requireUser(s.handleChangePassword)))
 	mux.Handle("DELETE /instamern/users/deactivate", auth(s.requireUser(s.handleDeactivate)))
 	mux.Handle("DELETE /instamern/users/delete", auth(s.requireUser(s.handleDeleteAccount)))
@@ -45,8 +45,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("DELETE /instamern/users/sessions/{id}", write(s.requireUser(s.handleEndSession)))
 
 	// Posts and comments (P1-P8) and stories (S1-S2, plus delete).
-	mux.Handle("GET /instamern/posts", read(http.HandlerFunc(s.handleFeed)))
-	mux.Handle("GET /instamern/posts/{id}", read(http.HandlerFunc(s.handlePost)))
+	mux.Handle("GET /instamern/posts", read(s.handle(s.handleFeed)))
+	mux.Handle("GET /instamern/posts/{id}", read(s.handle(s.handlePost)))
 	mux.Handle("POST /instamern/posts/upload", write(s.requireUser(s.handleUploadPost)))
 	mux.Handle("POST /instamern/posts/like/{id}", write(s.requireUser(s.handleLikePost)))
 	mux.Handle("POST /instamern/posts/update/{id}", write(s.requireUser(s.handleUpdatePost)))
@@ -59,7 +59,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	// Staff (moderators and admins; the domain checks who may do what).
 	// All count as writes, reads included: they are rare and costly.
-	staff := func(h http.HandlerFunc) http.Handler { return write(s.requireUser(h)) }
+	staff := func(h handlerFunc) http.Handler { return write(s.requireUser(h)) }
 	mux.Handle("GET /instamern/admin/users", staff(s.handleAdminUsers))
 	mux.Handle("POST /instamern/admin/users/{id}/suspend", staff(s.handleSuspend))
 	mux.Handle("POST /instamern/admin/users/{id}/unsuspend", staff(s.handleUnsuspend))
@@ -71,6 +71,6 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	// SES bounces and complaints through SNS, when a topic is configured.
 	if s.cfg.SNSTopicARN != "" {
-		mux.Handle("POST /instamern/webhooks/ses", write(http.HandlerFunc(s.handleSESWebhook)))
+		mux.Handle("POST /instamern/webhooks/ses", write(s.handle(s.handleSESWebhook)))
 	}
 }

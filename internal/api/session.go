@@ -16,11 +16,10 @@ type sessionView struct {
 	Current   bool   `json:"current"`
 }
 
-func (s *Server) handleSessions(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSessions(w http.ResponseWriter, r *http.Request) error {
 	sessions, err := s.svc.Sessions(r.Context(), currentUser(r.Context()))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	current := currentSession(r.Context()).ID
 	out := make([]sessionView, 0, len(sessions))
@@ -28,24 +27,22 @@ func (s *Server) handleSessions(w http.ResponseWriter, r *http.Request) {
 		out = append(out, sessionView{ID: ss.ID, UserAgent: ss.UserAgent, IP: ss.IP, CreatedAt: isoTime(ss.CreatedAt),
 			LastUsed: isoTime(ss.LastUsed), ExpiresAt: isoTime(ss.ExpiresAt), Current: ss.ID == current})
 	}
-	ok(w, http.StatusOK, envelope{Results: count(len(out)), Data: map[string]any{"sessions": out}})
+	return ok(w, http.StatusOK, envelope{Results: count(len(out)), Data: map[string]any{"sessions": out}})
 }
 
 // handleEndSession ends one of the caller's sessions (the current one
 // too: that is a logout).
-func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.EndSession(r.Context(), currentUser(r.Context()), r.PathValue("id")); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: "The session has been ended.", Data: nullData{}})
+	return ok(w, http.StatusOK, envelope{Message: "The session has been ended.", Data: nullData{}})
 }
 
 // handleEndOtherSessions ends every session of the caller but this one.
-func (s *Server) handleEndOtherSessions(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEndOtherSessions(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.EndOtherSessions(r.Context(), currentUser(r.Context()), currentSession(r.Context()).ID); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: "Every other session has been ended.", Data: nullData{}})
+	return ok(w, http.StatusOK, envelope{Message: "Every other session has been ended.", Data: nullData{}})
 }

@@ -14,11 +14,10 @@ type storyGroup struct {
 	Stories []storyItem `json:"stories"`
 }
 
-func (s *Server) handleStories(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleStories(w http.ResponseWriter, r *http.Request) error {
 	groups, err := s.svc.ActiveStories(r.Context(), currentUser(r.Context()))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	out := make([]storyGroup, 0, len(groups))
 	for _, g := range groups {
@@ -29,7 +28,7 @@ func (s *Server) handleStories(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, storyGroup{ID: g.UserID, Stories: items})
 	}
-	ok(w, http.StatusOK, envelope{Results: count(len(out)), Data: map[string]any{"stories": out}})
+	return ok(w, http.StatusOK, envelope{Results: count(len(out)), Data: map[string]any{"stories": out}})
 }
 
 type storyView struct {
@@ -40,30 +39,27 @@ type storyView struct {
 	ExpiresAt string `json:"expiresAt"`
 }
 
-func (s *Server) handleUploadStory(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUploadStory(w http.ResponseWriter, r *http.Request) error {
 	up, err := s.readUpload(w, r, "story")
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if up.file == nil {
 		fail(w, http.StatusBadRequest, "Couldn't find any story to share.")
-		return
+		return nil
 	}
 	st, err := s.svc.CreateStory(r.Context(), currentUser(r.Context()), up.file)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusCreated, envelope{Message: "Story has been uploaded.", Data: map[string]any{"story": storyView{
+	return ok(w, http.StatusCreated, envelope{Message: "Story has been uploaded.", Data: map[string]any{"story": storyView{
 		ID: st.ID, Photo: s.mediaURL(r.Context(), st.PhotoKey), StoriedBy: st.UserID,
 		CreatedAt: isoTime(st.CreatedAt), ExpiresAt: isoTime(st.ExpiresAt)}}})
 }
 
-func (s *Server) handleDeleteStory(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleDeleteStory(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeleteStory(r.Context(), currentUser(r.Context()), r.PathValue("id")); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: "Your story has been deleted.", Data: nullData{}})
+	return ok(w, http.StatusOK, envelope{Message: "Your story has been deleted.", Data: nullData{}})
 }

@@ -6,49 +6,45 @@ import (
 	"github.com/instamern/gram/internal/gram"
 )
 
-func (s *Server) handleSuggestUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSuggestUsers(w http.ResponseWriter, r *http.Request) error {
 	users, err := s.svc.SuggestUsers(r.Context(), currentUser(r.Context()))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Results: count(len(users)), Data: map[string]any{"users": s.userCards(r.Context(), users)}})
+	return ok(w, http.StatusOK, envelope{Results: count(len(users)), Data: map[string]any{"users": s.userCards(r.Context(), users)}})
 }
 
-func (s *Server) handleUserByID(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUserByID(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.svc.ProfileByID(r.Context(), r.PathValue("id"))
-	s.writeProfile(w, r, p, err)
+	return s.writeProfile(w, r, p, err)
 }
 
-func (s *Server) handleUserByUsername(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUserByUsername(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.svc.ProfileByUsername(r.Context(), r.PathValue("username"))
-	s.writeProfile(w, r, p, err)
+	return s.writeProfile(w, r, p, err)
 }
 
-func (s *Server) writeProfile(w http.ResponseWriter, r *http.Request, p *gram.Profile, err error) {
+func (s *Server) writeProfile(w http.ResponseWriter, r *http.Request, p *gram.Profile, err error) error {
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Data: map[string]any{"user": s.profileView(r.Context(), p)}})
+	return ok(w, http.StatusOK, envelope{Data: map[string]any{"user": s.profileView(r.Context(), p)}})
 }
 
-func (s *Server) handleSearchUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSearchUsers(w http.ResponseWriter, r *http.Request) error {
 	users, err := s.svc.SearchUsers(r.Context(), r.PathValue("username"))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Results: count(len(users)), Data: map[string]any{"users": s.userCards(r.Context(), users)}})
+	return ok(w, http.StatusOK, envelope{Results: count(len(users)), Data: map[string]any{"users": s.userCards(r.Context(), users)}})
 }
 
-func (s *Server) handleCurrentUser(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCurrentUser(w http.ResponseWriter, r *http.Request) error {
 	me, err := s.me(r, currentUser(r.Context()))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Data: map[string]any{"user": me}})
+	return ok(w, http.StatusOK, envelope{Data: map[string]any{"user": me}})
 }
 
 // me builds the caller's own view of u.
@@ -62,25 +58,23 @@ func (s *Server) me(r *http.Request, u *gram.User) (meView, error) {
 
 // answerWithToken writes the success envelope of the token-issuing
 // endpoints: message, token (also set as the cookie) and data.user.
-func (s *Server) answerWithToken(w http.ResponseWriter, r *http.Request, status int, msg string, u *gram.User, ss *gram.Session) {
+func (s *Server) answerWithToken(w http.ResponseWriter, r *http.Request, status int, msg string, u *gram.User, ss *gram.Session) error {
 	me, err := s.me(r, u)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	tok, err := s.issue(w, ss)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, status, envelope{Message: msg, Token: tok, Data: map[string]any{"user": me}})
+	return ok(w, status, envelope{Message: msg, Token: tok, Data: map[string]any{"user": me}})
 }
 
 func (s *Server) client(r *http.Request) gram.Client {
 	return gram.Client{UserAgent: r.UserAgent(), IP: s.clientIP(r)}
 }
 
-func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Firstname       string `json:"firstname"`
 		Lastname        string `json:"lastname"`
@@ -89,110 +83,106 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 		Password        string `json:"password"`
 		PasswordConfirm string `json:"passwordConfirm"`
 	}
-	if !s.decodeBody(w, r, &in) {
-		return
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
 	}
 	u, ss, err := s.svc.Signup(r.Context(), gram.SignupInput(in), s.client(r))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	s.answerWithToken(w, r, http.StatusCreated, "You've signed up successfully. Welcome to InstaMERN!", u, ss)
+	return s.answerWithToken(w, r, http.StatusCreated, "You've signed up successfully. Welcome to InstaMERN!", u, ss)
 }
 
-func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Username string `json:"username"`
 		Password string `json:"password"`
 	}
-	if !s.decodeBody(w, r, &in) {
-		return
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
 	}
 	if s.loginLocked(w, r, in.Username) {
-		return
+		return nil // answered
 	}
 	u, ss, err := s.svc.Login(r.Context(), in.Username, in.Password, s.client(r))
 	s.countLoginFailure(r, in.Username, err)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	s.answerWithToken(w, r, http.StatusOK, "Welcome back "+u.Username+"!", u, ss)
+	return s.answerWithToken(w, r, http.StatusOK, "Welcome back "+u.Username+"!", u, ss)
 }
 
-func (s *Server) handleForgotPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleForgotPassword(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Email string `json:"email"`
 	}
-	if !s.decodeBody(w, r, &in) || s.resetMailLimited(w, r, in.Email) {
-		return
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
+	}
+	if s.resetMailLimited(w, r, in.Email) {
+		return nil // answered
 	}
 	if err := s.svc.ForgotPassword(r.Context(), in.Email); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: "If an account uses that email address, a password reset link has been sent to it."})
+	return ok(w, http.StatusOK, envelope{Message: "If an account uses that email address, a password reset link has been sent to it."})
 }
 
-func (s *Server) handleResetPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleResetPassword(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Password        string `json:"password"`
 		PasswordConfirm string `json:"passwordConfirm"`
 	}
-	if !s.decodeBody(w, r, &in) {
-		return
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
 	}
 	u, ss, err := s.svc.ResetPassword(r.Context(), r.PathValue("token"), in.Password, in.PasswordConfirm, s.client(r))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	s.answerWithToken(w, r, http.StatusOK, "Your password has been updated successfully.", u, ss)
+	return s.answerWithToken(w, r, http.StatusOK, "Your password has been updated successfully.", u, ss)
 }
 
-func (s *Server) handleFollow(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleFollow(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.svc.Follow(r.Context(), currentUser(r.Context()), r.PathValue("username"))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: "Now, you are following " + t.Username})
+	return ok(w, http.StatusOK, envelope{Message: "Now, you are following " + t.Username})
 }
 
-func (s *Server) handleUnfollow(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUnfollow(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.svc.Unfollow(r.Context(), currentUser(r.Context()), r.PathValue("username"))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: "Now, you aren't following " + t.Username})
+	return ok(w, http.StatusOK, envelope{Message: "Now, you aren't following " + t.Username})
 }
 
 // handleLogout always answers 200 JSON (the client requires it) and ends
 // the presented session when the token is valid.
-func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	if _, ss, err := s.authenticate(r); err == nil {
 		if err := s.svc.Logout(r.Context(), ss.ID); err != nil {
-			s.writeError(w, r, err)
-			return
+			return err
 		}
 	}
 	s.clearCookie(w)
-	ok(w, http.StatusOK, envelope{Message: "You're logged out successfully.", Data: nullData{}})
+	return ok(w, http.StatusOK, envelope{Message: "You're logged out successfully.", Data: nullData{}})
 }
 
 // updatable are the fields a profile update may carry.
 var updatable = map[string]bool{"firstname": true, "lastname": true, "username": true, "bio": true}
 
-func (s *Server) handleUpdateProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUpdateProfile(w http.ResponseWriter, r *http.Request) error {
 	var raw map[string]any
-	if !s.decodeBody(w, r, &raw) {
-		return
+	if err := s.decodeBody(w, r, &raw); err != nil {
+		return err
 	}
 	for k := range raw {
 		if !updatable[k] {
 			fail(w, http.StatusBadRequest, "You cannot update these fields.")
-			return
+			return nil
 		}
 	}
 	var in struct {
@@ -201,89 +191,80 @@ func (s *Server) handleUpdateProfile(w http.ResponseWriter, r *http.Request) {
 		Username  *string `json:"username"`
 		Bio       *string `json:"bio"`
 	}
-	if !s.redecode(w, r, raw, &in) {
-		return
+	if err := redecode(raw, &in); err != nil {
+		return err
 	}
 	if _, err := s.svc.UpdateProfile(r.Context(), currentUser(r.Context()), gram.ProfileUpdate(in)); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	ok(w, http.StatusOK, envelope{Message: "Your profile has been updated successfully."})
+	return ok(w, http.StatusOK, envelope{Message: "Your profile has been updated successfully."})
 }
 
-func (s *Server) handleChangeEmail(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleChangeEmail(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		CurrentPassword string `json:"currentPassword"`
 		Email           string `json:"email"`
 	}
-	if !s.decodeBody(w, r, &in) {
-		return
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
 	}
 	u, err := s.svc.ChangeEmail(r.Context(), currentUser(r.Context()), in.CurrentPassword, in.Email)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	// The address changes only once the link mailed to it is followed;
 	// the shape (status, message, token, data.user) stays the contract's.
-	s.answerWithToken(w, r, http.StatusOK, "We've sent a confirmation link to your new email address. "+
+	return s.answerWithToken(w, r, http.StatusOK, "We've sent a confirmation link to your new email address. "+
 		"Your email address changes once you follow it.", u, currentSession(r.Context()))
 }
 
-func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		CurrentPassword string `json:"currentPassword"`
 		Password        string `json:"password"`
 		PasswordConfirm string `json:"passwordConfirm"`
 	}
-	if !s.decodeBody(w, r, &in) {
-		return
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
 	}
 	ss := currentSession(r.Context())
 	u, err := s.svc.ChangePassword(r.Context(), currentUser(r.Context()), ss.ID, in.CurrentPassword, in.Password, in.PasswordConfirm)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
-	s.answerWithToken(w, r, http.StatusOK, "Your password has been updated successfully.", u, ss)
+	return s.answerWithToken(w, r, http.StatusOK, "Your password has been updated successfully.", u, ss)
 }
 
-func (s *Server) handleDeactivate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleDeactivate(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		CurrentPassword string `json:"currentPassword"`
 	}
-	if !s.decodeBody(w, r, &in) {
-		return
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
 	}
 	if err := s.svc.Deactivate(r.Context(), currentUser(r.Context()), in.CurrentPassword); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	s.clearCookie(w)
-	ok(w, http.StatusOK, envelope{Message: "Your account has been deactivated successfully. To activate again, please login."})
+	return ok(w, http.StatusOK, envelope{Message: "Your account has been deactivated successfully. To activate again, please login."})
 }
 
-func (s *Server) handleDeleteAccount(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleDeleteAccount(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		CurrentPassword string `json:"currentPassword"`
 	}
-	if !s.decodeBody(w, r, &in) {
-		return
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
 	}
 	if err := s.svc.DeleteAccount(r.Context(), currentUser(r.Context()), in.CurrentPassword); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	s.clearCookie(w)
-	ok(w, http.StatusOK, envelope{Message: "Your account has been deleted.", Data: nullData{}})
+	return ok(w, http.StatusOK, envelope{Message: "Your account has been deleted.", Data: nullData{}})
 }
 
-// decodeBody limits and decodes a JSON body, answering the error itself.
-func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, dst any) bool {
+// decodeBody limits and decodes a JSON body.
+func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, dst any) error {
 	limitBody(w, r, s.cfg.MaxBodyBytes)
-	if err := decode(r, dst); err != nil {
-		s.writeError(w, r, err)
-		return false
-	}
-	return true
+	return decode(r, dst)
 }
