@@ -1,9 +1,6 @@
 package gram
 
-import (
-	"context"
-	"strconv"
-)
+import "context"
 
 // ChangePassword replaces the password after checking the current one.
 // Every other session of the account ends; the caller's stays valid, so
@@ -42,44 +39,6 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, sessionID, curren
 	}
 	s.notice(ctx, MailPasswordChanged, u.Email, u, MailData{Link: s.cfg.ClientURL + "/"})
 	return u, nil
-}
-
-// ProfileUpdate is the allowlist of fields a user may edit on their
-// profile; nil means unchanged.
-type ProfileUpdate struct {
-	Firstname, Lastname, Username, Bio *string
-}
-
-// UpdateProfile validates and applies an update.
-func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileUpdate) (*User, error) {
-	var p problems
-	next := *u
-	if in.Firstname != nil {
-		next.Firstname = CleanText(*in.Firstname)
-		p.checkLen(next.Firstname, "Firstname", NameMin, NameMax)
-	}
-	if in.Lastname != nil {
-		next.Lastname = CleanText(*in.Lastname)
-		p.checkLen(next.Lastname, "Lastname", NameMin, NameMax)
-	}
-	if in.Username != nil {
-		next.Username = NormalizeUsername(*in.Username)
-		p.checkUsername(next.Username)
-	}
-	if in.Bio != nil {
-		next.Bio = CleanText(*in.Bio)
-		if n := len([]rune(next.Bio)); n > BioMax {
-			p.add("Bio cannot be longer than " + strconv.Itoa(BioMax) + " characters.")
-		}
-	}
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	out, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error {
-		u.Firstname, u.Lastname, u.Username, u.Bio, u.UpdatedAt = next.Firstname, next.Lastname, next.Username, next.Bio, s.now()
-		return nil
-	})
-	return out, storeErr(err, "User not found.", msgUserExists)
 }
 
 // Deactivate hides the account until its next login and ends its sessions.

@@ -2,10 +2,16 @@ package gram
 
 import (
 	"context"
-	"math/rand/v2"
 	"strconv"
-	"time"
 )
+
+// Profile is a user with the lists a profile page shows.
+type Profile struct {
+	User       *User
+	Posts      []*Post
+	Followers  []string // user ids, capped
+	Followings []string // user ids, capped
+}
 
 // ProfileByID returns the public profile of an active user.
 func (s *Service) ProfileByID(ctx context.Context, id string) (*Profile, error) {
@@ -58,64 +64,40 @@ func (s *Service) CurrentUser(ctx context.Context, u *User) (*Profile, []*Notifi
 	return p, n, err
 }
 
-// SearchLimit caps search results.
-const SearchLimit = 20
-
-// SearchUsers finds active users whose username contains term literally.
-func (s *Service) SearchUsers(ctx context.Context, term string) ([]*User, error) {
-	term = NormalizeUsername(term)
-	if term == "" {
-		return []*User{}, nil
-	}
-	if len(term) > 64 {
-		term = truncate(term, 64)
-	}
-	return s.Store.SearchUsers(ctx, term, SearchLimit)
+// ProfileUpdate is the allowlist of fields a user may edit on their
+// profile; nil means unchanged.
+type ProfileUpdate struct {
+	Firstname, Lastname, Username, Bio *string
 }
 
-// SuggestUsers returns up to 5 random active users, leaving out the viewer
-// (when logged in) and the people the viewer already follows.
-func (s *Service) SuggestUsers(ctx context.Context, viewer *User) ([]*User, error) {
-	const want = 5
-	skip := map[string]bool{}
-	if viewer != nil {
-		skip[viewer.ID] = true
-		ids, err := s.Store.FollowingIDs(ctx, viewer.ID, s.cfg.ListCap)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			skip[id] = true
+// UpdateProfile validates and applies an update.
+func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileUpdate) (*User, error) {
+	var p problems
+	next := *u
+	if in.Firstname != nil {
+		next.Firstname = CleanText(*in.Firstname)
+		p.checkLen(next.Firstname, "Firstname", NameMin, NameMax)
+	}
+	if in.Lastname != nil {
+		next.Lastname = CleanText(*in.Lastname)
+		p.checkLen(next.Lastname, "Lastname", NameMin, NameMax)
+	}
+	if in.Username != nil {
+		next.Username = NormalizeUsername(*in.Username)
+		p.checkUsername(next.Username)
+	}
+	if in.Bio != nil {
+		next.Bio = CleanText(*in.Bio)
+		if n := len([]rune(next.Bio)); n > BioMax {
+			p.add("Bio cannot be longer than " + strconv.Itoa(BioMax) + " characters.")
 		}
 	}
-	from, err := s.randomUserPoint(ctx)
-	if err != nil {
+	if err := p.err(); err != nil {
 		return nil, err
 	}
-	cands, err := s.Store.SampleUsers(ctx, from, want+len(skip))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*User, 0, want)
-	for _, u := range cands {
-		if !skip[u.ID] && len(out) < want {
-			out = append(out, u)
-		}
-	}
-	return out, nil
-}
-
-// randomUserPoint returns a random id between the oldest active user's
-// and now, so that samples start anywhere among the real accounts.
-func (s *Service) randomUserPoint(ctx context.Context) (string, error) {
-	oldest, err := s.Store.SampleUsers(ctx, "000000000000000000000000", 1)
-	if err != nil || len(oldest) == 0 {
-		return "000000000000000000000000", err
-	}
-	first, err := strconv.ParseInt(oldest[0].ID[:8], 16, 64)
-	if err != nil {
-		return "000000000000000000000000", nil
-	}
-	span := max(s.now().Unix()-first, 0) + 1
-	return NewID(time.Unix(first+rand.Int64N(span), 0)), nil
+	out, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error {
+		u.Firstname, u.Lastname, u.Username, u.Bio, u.UpdatedAt = next.Firstname, next.Lastname, next.Username, next.Bio, s.now()
+		return nil
+	})
+	return out, storeErr(err, "User not found.", msgUserExists)
 }

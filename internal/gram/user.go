@@ -1,6 +1,11 @@
 package gram
 
-import "time"
+import (
+	"context"
+	"math/rand/v2"
+	"strconv"
+	"time"
+)
 
 // Roles a user may have.
 const (
@@ -51,10 +56,64 @@ func (u *User) IsStaff() bool {
 // (the original's words for its duplicate key).
 const msgUserExists = "This user already exists."
 
-// Profile is a user with the lists a profile page shows.
-type Profile struct {
-	User       *User
-	Posts      []*Post
-	Followers  []string // user ids, capped
-	Followings []string // user ids, capped
+// SearchLimit caps search results.
+const SearchLimit = 20
+
+// SearchUsers finds active users whose username contains term literally.
+func (s *Service) SearchUsers(ctx context.Context, term string) ([]*User, error) {
+	term = NormalizeUsername(term)
+	if term == "" {
+		return []*User{}, nil
+	}
+	if len(term) > 64 {
+		term = truncate(term, 64)
+	}
+	return s.Store.SearchUsers(ctx, term, SearchLimit)
+}
+
+// SuggestUsers returns up to 5 random active users, leaving out the viewer
+// (when logged in) and the people the viewer already follows.
+func (s *Service) SuggestUsers(ctx context.Context, viewer *User) ([]*User, error) {
+	const want = 5
+	skip := map[string]bool{}
+	if viewer != nil {
+		skip[viewer.ID] = true
+		ids, err := s.Store.FollowingIDs(ctx, viewer.ID, s.cfg.ListCap)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			skip[id] = true
+		}
+	}
+	from, err := s.randomUserPoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cands, err := s.Store.SampleUsers(ctx, from, want+len(skip))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*User, 0, want)
+	for _, u := range cands {
+		if !skip[u.ID] && len(out) < want {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// randomUserPoint returns a random id between the oldest active user's
+// and now, so that samples start anywhere among the real accounts.
+func (s *Service) randomUserPoint(ctx context.Context) (string, error) {
+	oldest, err := s.Store.SampleUsers(ctx, "000000000000000000000000", 1)
+	if err != nil || len(oldest) == 0 {
+		return "000000000000000000000000", err
+	}
+	first, err := strconv.ParseInt(oldest[0].ID[:8], 16, 64)
+	if err != nil {
+		return "000000000000000000000000", nil
+	}
+	span := max(s.now().Unix()-first, 0) + 1
+	return NewID(time.Unix(first+rand.Int64N(span), 0)), nil
 }
