@@ -6,12 +6,6 @@ import (
 	"time"
 )
 
-// Client is who is calling: recorded with a new session.
-type Client struct {
-	UserAgent string
-	IP        string
-}
-
 // SignupInput is the signup form.
 type SignupInput struct {
 	Firstname, Lastname, Username, Email, Password, PasswordConfirm string
@@ -135,17 +129,6 @@ func (s *Service) checkPassword(ctx context.Context, u *User, password string, w
 		u.PasswordHash = hash
 	}
 	return nil
-}
-
-// newSession starts a session for userID.
-func (s *Service) newSession(ctx context.Context, userID string, c Client) (*Session, error) {
-	now := s.now()
-	ss := &Session{
-		ID: NewID(now) + randomHex(8), UserID: userID,
-		UserAgent: clientText(c.UserAgent, 256), IP: clientText(c.IP, 64),
-		CreatedAt: now, LastUsed: now, ExpiresAt: now.Add(s.cfg.SessionTTL),
-	}
-	return ss, s.Store.CreateSession(ctx, ss)
 }
 
 // Unauthenticated messages, as the original words them.

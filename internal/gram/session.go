@@ -50,6 +50,23 @@ func (s *Service) EndOtherSessions(ctx context.Context, u *User, current string)
 	return s.Store.RevokeUserSessions(ctx, u.ID, current)
 }
 
+// Client is who is calling: recorded with a new session.
+type Client struct {
+	UserAgent string
+	IP        string
+}
+
+// newSession starts a session for userID.
+func (s *Service) newSession(ctx context.Context, userID string, c Client) (*Session, error) {
+	now := s.now()
+	ss := &Session{
+		ID: NewID(now) + randomHex(8), UserID: userID,
+		UserAgent: clientText(c.UserAgent, 256), IP: clientText(c.IP, 64),
+		CreatedAt: now, LastUsed: now, ExpiresAt: now.Add(s.cfg.SessionTTL),
+	}
+	return ss, s.Store.CreateSession(ctx, ss)
+}
+
 // validSessionID reports whether id has the form newSession gives ids:
 // an id and 8 random bytes, 40 lowercase hex characters (checked as two
 // overlapping 24-character halves).
