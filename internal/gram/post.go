@@ -33,18 +33,6 @@ func (p *Post) CanDelete(u *User) bool {
 // msgPostExists answers a post the store already has.
 const msgPostExists = "This post already exists."
 
-// Page selects one page of a list ordered by (CreatedAt, ID). The cursor is
-// the (CreatedAt, ID) of the last item of the previous page; a zero cursor
-// means the first page.
-type Page struct {
-	Limit    int
-	CursorAt time.Time
-	CursorID string
-}
-
-// HasCursor reports whether p continues a previous page.
-func (p Page) HasCursor() bool { return p.CursorID != "" }
-
 // CreatePost validates the caption, processes and stores the photo, then
 // creates the post. The caption is checked before anything is stored, and
 // a failed insert removes the stored photo, so no orphan is left.
@@ -120,26 +108,6 @@ func (s *Service) Feed(ctx context.Context, page Page) (*FeedPage, error) {
 	}
 	next := nextPage(posts, page, func(p *Post) (time.Time, string) { return p.CreatedAt, p.ID })
 	return &FeedPage{Posts: posts, Likes: likes, Next: next}, nil
-}
-
-// nextPage returns the page after items, read with page: its cursor is
-// the key of the last item, and it has none when the page was not full
-// (nothing follows).
-func nextPage[T any](items []T, page Page, key func(T) (time.Time, string)) Page {
-	next := Page{Limit: page.Limit}
-	if n := len(items); n > 0 && n == page.Limit {
-		next.CursorAt, next.CursorID = key(items[n-1])
-	}
-	return next
-}
-
-// clampPage applies the default and maximum page sizes.
-func (s *Service) clampPage(p Page, def int) Page {
-	if p.Limit <= 0 {
-		p.Limit = def
-	}
-	p.Limit = min(p.Limit, max(s.cfg.MaxLimit, def))
-	return p
 }
 
 // UpdatePost changes a post's caption; only its author may.
