@@ -225,14 +225,6 @@ func (s *Service) contentAudit(actor *User, ownerID, action, targetType, targetI
 	return s.audit(actor, action, targetType, targetID, "owner "+ownerID, reason)
 }
 
-// refuseSuspended turns a suspended account into ErrSuspended.
-func refuseSuspended(u *User, err error) error {
-	if err == nil && u.Suspended() {
-		return ErrSuspended
-	}
-	return err
-}
-
 // CreateAdmin creates an admin account from the command line: the signup
 // rules apply, no welcome mail is sent, and the promotion is audited.
 func (s *Service) CreateAdmin(ctx context.Context, in SignupInput, reason string) (*User, error) {
