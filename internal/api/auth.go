@@ -58,11 +58,11 @@ func (s *Server) authenticate(r *http.Request) (*gram.User, *gram.Session, error
 	if fromCookie && !safeMethod(r.Method) && !s.originAllowed(r.Header.Get("Origin")) {
 		return nil, nil, gram.ErrNotLoggedIn
 	}
-	userID, sid, err := s.tokens.verify(raw)
-	if err != nil {
-		return nil, nil, err
+	v := s.verifyToken(r, raw)
+	if v.err != nil {
+		return nil, nil, v.err
 	}
-	return s.svc.Authenticate(r.Context(), userID, sid)
+	return s.svc.Authenticate(r.Context(), v.userID, v.sessionID)
 }
 
 // requireUser serves h only for an authenticated request.

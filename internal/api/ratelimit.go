@@ -31,8 +31,14 @@ func (s *Server) rateLimit(class string, rule ratelimit.Rule, h http.Handler) ht
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		keys := []string{class + ":ip:" + ipLimitKey(s.clientIP(r))}
-		if uid := s.tokenUserID(r); uid != "" {
-			keys = append(keys, class+":user:"+uid)
+		if raw, _, present := bearer(r); present {
+			// A signature is enough to key a limit: the session is not
+			// looked up. The handler's authentication reuses the check.
+			v := s.verifyToken(r, raw)
+			r = keepVerified(r, v)
+			if v.err == nil {
+				keys = append(keys, class+":user:"+v.userID)
+			}
 		}
 		d, err := ratelimit.Decide(r.Context(), s.limiter, rule, keys...)
 		if err != nil {
@@ -73,18 +79,4 @@ func (s *Server) answerLimit(w http.ResponseWriter, r *http.Request, d ratelimit
 	hd.Set("Retry-After", strconv.Itoa(secs))
 	s.writeError(w, r, gram.Errorf(gram.ERATELIMIT, msg, secs))
 	return false
-}
-
-// tokenUserID is the user id of a request's validly signed token, or "".
-// The session is not looked up: a signature is enough to key a limit.
-func (s *Server) tokenUserID(r *http.Request) string {
-	raw, _, present := bearer(r)
-	if !present {
-		return ""
-	}
-	uid, _, err := s.tokens.verify(raw)
-	if err != nil {
-		return ""
-	}
-	return uid
 }

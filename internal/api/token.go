@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"errors"
+	"net/http"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -66,4 +68,31 @@ func (t *tokens) verify(raw string) (userID, sessionID string, err error) {
 		return "", "", gram.ErrExpired
 	}
 	return "", "", gram.ErrAuthFailed
+}
+
+// verified is the outcome of verifying one bearer token.
+type verified struct {
+	raw               string
+	userID, sessionID string
+	err               error
+}
+
+// verifiedKey keys a request's verified token in its context.
+type verifiedKey struct{}
+
+// verifyToken verifies raw, the bearer token of r, unless a middleware
+// before did so and kept the outcome in r (keepVerified): a request's
+// token is verified once, however many layers need its user.
+func (s *Server) verifyToken(r *http.Request, raw string) verified {
+	if v, ok := r.Context().Value(verifiedKey{}).(verified); ok && v.raw == raw {
+		return v
+	}
+	v := verified{raw: raw}
+	v.userID, v.sessionID, v.err = s.tokens.verify(raw)
+	return v
+}
+
+// keepVerified returns r carrying v for the verifyToken calls after it.
+func keepVerified(r *http.Request, v verified) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), verifiedKey{}, v))
 }
