@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/instamern/gram/internal/gram"
+)
 
 func (s *Server) handleUploadAvatar(w http.ResponseWriter, r *http.Request) error {
 	up, err := s.readUpload(w, r, "photo")
@@ -8,8 +12,7 @@ func (s *Server) handleUploadAvatar(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if up.file == nil {
-		fail(w, http.StatusBadRequest, "No photo found to upload.")
-		return nil
+		return gram.Errorf(gram.EINVALID, "No photo found to upload.")
 	}
 	u, err := s.svc.SetAvatar(r.Context(), currentUser(r.Context()), up.file)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 // same table.
 const (
 	eMethodNotAllowed = "method_not_allowed" // the path exists, the method does not
+	eBadGateway       = "bad_gateway"        // a service we called for the client (SNS) failed
 )
 
 // statuses maps error codes to HTTP statuses: the only such table. An
@@ -29,6 +30,7 @@ var statuses = map[string]int{
 	gram.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	gram.EINTERNAL:     http.StatusInternalServerError,
 	eMethodNotAllowed:  http.StatusMethodNotAllowed,
+	eBadGateway:        http.StatusBadGateway,
 }
 
 // errBusy is what a request that ran out of time gets.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/instamern/gram/internal/gram"
 )
 
 func (s *Server) handleWelcome(w http.ResponseWriter, _ *http.Request) error {
@@ -23,8 +25,7 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	defer cancel()
 	if err := s.svc.Store.Ping(ctx); err != nil {
 		s.log.WarnContext(r.Context(), "readyz", "err", err)
-		fail(w, http.StatusServiceUnavailable, "The database is not reachable.")
-		return nil
+		return gram.Errorf(gram.EUNAVAILABLE, "The database is not reachable.")
 	}
 	return ok(w, http.StatusOK, envelope{Message: "ready"})
 }

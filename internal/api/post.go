@@ -96,8 +96,7 @@ func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if up.file == nil {
-		fail(w, http.StatusBadRequest, "No post photo found to upload.")
-		return nil
+		return gram.Errorf(gram.EINVALID, "No post photo found to upload.")
 	}
 	p, err := s.svc.CreatePost(r.Context(), currentUser(r.Context()), up.fields["caption"], up.file)
 	if err != nil {
@@ -127,8 +126,7 @@ func (s *Server) handleUpdatePost(w http.ResponseWriter, r *http.Request) error 
 	for field, msg := range map[string]string{"photo": "You cannot change the post photo.",
 		"postedBy": "You cannot change post owner.", "postedAt": "You cannot change post's date."} {
 		if _, found := raw[field]; found {
-			fail(w, http.StatusBadRequest, msg)
-			return nil
+			return &gram.Error{Code: gram.EINVALID, Message: msg}
 		}
 	}
 	var in struct {

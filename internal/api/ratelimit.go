@@ -47,9 +47,11 @@ func (s *Server) rateLimit(class string, rule ratelimit.Rule, h http.Handler) ht
 			h.ServeHTTP(w, r)
 			return
 		}
-		if s.answerLimit(w, r, d, "Too many requests. Please try again in %d seconds.") {
-			h.ServeHTTP(w, r)
+		if err := limitError(w, d, "Too many requests. Please try again in %d seconds."); err != nil {
+			s.writeError(w, r, err)
+			return
 		}
+		h.ServeHTTP(w, r)
 	})
 }
 
@@ -64,19 +66,18 @@ func ipLimitKey(ip string) string {
 	return netip.PrefixFrom(a, 64).Masked().String()
 }
 
-// answerLimit sets the RateLimit-* headers and, when d refuses, answers
-// 429 with Retry-After and msg (with %d for the seconds). It reports
-// whether the request may go on.
-func (s *Server) answerLimit(w http.ResponseWriter, r *http.Request, d ratelimit.Decision, msg string) bool {
+// limitError sets the RateLimit-* headers of d and, when d refuses,
+// Retry-After; it returns the 429 to answer then (msg has a %d for the
+// seconds), nil when the request may go on.
+func limitError(w http.ResponseWriter, d ratelimit.Decision, msg string) error {
 	secs := max(int(d.ResetIn.Seconds()+0.999), 1)
 	hd := w.Header()
 	hd.Set("RateLimit-Limit", strconv.Itoa(d.Limit))
 	hd.Set("RateLimit-Remaining", strconv.Itoa(d.Remaining))
 	hd.Set("RateLimit-Reset", strconv.Itoa(secs))
 	if d.Allowed {
-		return true
+		return nil
 	}
 	hd.Set("Retry-After", strconv.Itoa(secs))
-	s.writeError(w, r, gram.Errorf(gram.ERATELIMIT, msg, secs))
-	return false
+	return gram.Errorf(gram.ERATELIMIT, msg, secs)
 }

@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/instamern/gram/internal/gram"
+)
 
 type storyItem struct {
 	StoryID   string `json:"storyId"`
@@ -45,8 +49,7 @@ func (s *Server) handleUploadStory(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if up.file == nil {
-		fail(w, http.StatusBadRequest, "Couldn't find any story to share.")
-		return nil
+		return gram.Errorf(gram.EINVALID, "Couldn't find any story to share.")
 	}
 	st, err := s.svc.CreateStory(r.Context(), currentUser(r.Context()), up.file)
 	if err != nil {

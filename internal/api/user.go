@@ -101,8 +101,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeBody(w, r, &in); err != nil {
 		return err
 	}
-	if s.loginLocked(w, r, in.Username) {
-		return nil // answered
+	if err := s.loginLimit(w, r, in.Username); err != nil {
+		return err
 	}
 	u, ss, err := s.svc.Login(r.Context(), in.Username, in.Password, s.client(r))
 	s.countLoginFailure(r, in.Username, err)
@@ -119,8 +119,8 @@ func (s *Server) handleForgotPassword(w http.ResponseWriter, r *http.Request) er
 	if err := s.decodeBody(w, r, &in); err != nil {
 		return err
 	}
-	if s.resetMailLimited(w, r, in.Email) {
-		return nil // answered
+	if err := s.resetMailLimit(w, r, in.Email); err != nil {
+		return err
 	}
 	if err := s.svc.ForgotPassword(r.Context(), in.Email); err != nil {
 		return err
@@ -181,8 +181,7 @@ func (s *Server) handleUpdateProfile(w http.ResponseWriter, r *http.Request) err
 	}
 	for k := range raw {
 		if !updatable[k] {
-			fail(w, http.StatusBadRequest, "You cannot update these fields.")
-			return nil
+			return gram.Errorf(gram.EINVALID, "You cannot update these fields.")
 		}
 	}
 	var in struct {
