@@ -8,8 +8,8 @@ import (
 	"net/http"
 
 	"github.com/instamern/gram/internal/gram"
-	"github.com/instamern/gram/internal/mail"
 	"github.com/instamern/gram/internal/sns"
+	"github.com/instamern/gram/internal/sns/sesfeedback"
 )
 
 // SNSVerifier checks and confirms SNS deliveries; *sns.Verifier is one.
@@ -37,7 +37,7 @@ func (s *Server) handleSESWebhook(w http.ResponseWriter, r *http.Request) error 
 		}
 		s.log.InfoContext(r.Context(), "ses webhook: subscription confirmed", "topic", m.TopicArn)
 	case sns.TypeNotification:
-		f, err := mail.ParseSESNotification(m.Message)
+		f, err := sesfeedback.Parse(m.Message)
 		if err != nil {
 			return gram.Errorf(gram.EINVALID, "The notification is not an SES notification.")
 		}

@@ -1,4 +1,7 @@
-package mail
+// Package sesfeedback reads the SES notifications that SNS delivers (see
+// package sns for checking the delivery): which recipients bounced for
+// good or complained, and so must not be mailed again.
+package sesfeedback
 
 import (
 	"cmp"
@@ -9,9 +12,9 @@ import (
 	"github.com/instamern/gram/internal/gram"
 )
 
-// SESFeedback is what an SES notification (delivered through SNS) says
-// about recipients we must stop mailing.
-type SESFeedback struct {
+// Feedback is what an SES notification says about recipients we must
+// stop mailing.
+type Feedback struct {
 	Reason    string   // gram.SuppressBounce or gram.SuppressComplaint; "" means nothing to do
 	Addresses []string // the recipients concerned
 }
@@ -20,11 +23,11 @@ type SESFeedback struct {
 // (SES sends at most 50 recipients per message).
 const maxFeedbackRecipients = 50
 
-// ParseSESNotification reads the Message of an SES notification, in the
+// Parse reads the Message of an SES notification, in the
 // feedback-notification form ("notificationType") or the event-publishing
 // form ("eventType"). Permanent bounces and complaints give addresses to
 // suppress; transient bounces, deliveries and other events give none.
-func ParseSESNotification(message string) (SESFeedback, error) {
+func Parse(message string) (Feedback, error) {
 	var n struct {
 		NotificationType string `json:"notificationType"`
 		EventType        string `json:"eventType"`
@@ -41,9 +44,9 @@ func ParseSESNotification(message string) (SESFeedback, error) {
 		} `json:"complaint"`
 	}
 	if err := json.Unmarshal([]byte(message), &n); err != nil {
-		return SESFeedback{}, errors.New("mail: the SES notification is not JSON")
+		return Feedback{}, errors.New("sesfeedback: the SES notification is not JSON")
 	}
-	var f SESFeedback
+	var f Feedback
 	switch cmp.Or(n.NotificationType, n.EventType) {
 	case "Bounce":
 		if n.Bounce.BounceType != "Permanent" {
