@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 
@@ -52,8 +51,7 @@ func adminService(ctx context.Context, cfg Config) (*gram.Service, func(), error
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := gram.New(gram.Config{ClientURL: cfg.ClientURL}, store, nil, nil, nil,
-		gram.NewHasher(gram.OWASPArgon2, 0), slog.New(slog.DiscardHandler))
+	svc := gram.New(gram.Deps{Store: store, Hasher: gram.NewHasher(gram.OWASPArgon2, 0)}, gram.Config{ClientURL: cfg.ClientURL})
 	return svc, func() { _ = store.Close() }, nil
 }
 

@@ -47,11 +47,14 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("mail: %w", err)
 	}
-	svc := gram.New(gram.Config{ClientURL: cfg.ClientURL, PublicURL: cfg.PublicURL, SessionTTL: cfg.JWTExpiresIn}, store, blobs,
-		media.New(media.Config{}), templates, gram.NewHasher(gram.OWASPArgon2, 0), log)
+	sender := &mail.Sender{Store: store, Transport: transport, Log: log, MaxAttempts: cfg.MailAttempts,
+		Backoff: mail.ExpBackoff(cfg.MailRetryMin, time.Hour)}
+	deps := gram.Deps{Store: store, Blobs: blobs, Images: media.New(media.Config{}), Mail: templates,
+		Hasher: gram.NewHasher(gram.OWASPArgon2, 0), Log: log, MailQueued: sender.Wake}
 	if cfg.CheckDomain {
-		svc.Domains = &mail.DomainCheck{}
+		deps.Domains = &mail.DomainCheck{}
 	}
+	svc := gram.New(deps, gram.Config{ClientURL: cfg.ClientURL, PublicURL: cfg.PublicURL, SessionTTL: cfg.JWTExpiresIn})
 	limiter, closeLimiter, err := redislimit.Open(ctx, cfg.RedisURL)
 	if err != nil {
 		return fmt.Errorf("REDIS_URL: %w", err)
@@ -64,9 +67,6 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 		TrustedProxies: cfg.Limits.TrustedProxies, ForwardedHeader: cfg.Limits.ForwardedHeader, Media: blob.Handler(blobs),
 		SNSTopicARN: cfg.SNSTopicARN,
 	}, limiter, log)
-	sender := &mail.Sender{Store: store, Transport: transport, Log: log, MaxAttempts: cfg.MailAttempts,
-		Backoff: mail.ExpBackoff(cfg.MailRetryMin, time.Hour)}
-	svc.MailQueued = sender.Wake
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := runBackground(bg, svc, sender, blobs, log)
 	err = listenAndServe(ctx, cfg, handler, log)

@@ -64,11 +64,11 @@ func wire(ctx context.Context, store *sqlstore.Store, dataDir, base string, hash
 	if err != nil {
 		return nil, err
 	}
-	svc := gram.New(gram.Config{}, store, blobs, media.New(media.Config{}), templates, gram.NewHasher(gram.OWASPArgon2, hashSlots), log)
+	sender := &mail.Sender{Store: store, Transport: discardMail{}, Log: log}
+	svc := gram.New(gram.Deps{Store: store, Blobs: blobs, Images: media.New(media.Config{}), Mail: templates,
+		Hasher: gram.NewHasher(gram.OWASPArgon2, hashSlots), Log: log, MailQueued: sender.Wake}, gram.Config{})
 	handler := api.NewServer(svc, api.Config{JWTSecrets: []string{randomSecret()}, Media: blob.Handler(blobs)},
 		ratelimit.NewMemory(nil), log)
-	sender := &mail.Sender{Store: store, Transport: discardMail{}, Log: log}
-	svc.MailQueued = sender.Wake
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = sender.Run(bg) })

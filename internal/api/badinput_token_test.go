@@ -117,9 +117,9 @@ func tamper(t *testing.T, tok, userID string) string {
 // loopback peer is a trusted proxy, so the forwarding header is parsed.
 func TestBadInputHeaders(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
-		fx := newFixture(t, b, func(c *api.Config) {
+		fx := newFixture(t, b, withAPI(func(c *api.Config) {
 			c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
-		})
+		}))
 		for _, tc := range []struct {
 			name, header, value string
 			want                int

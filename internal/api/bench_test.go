@@ -18,7 +18,7 @@ import (
 func benchHarness(b *testing.B) *harness {
 	b.Helper()
 	h := newHarness(b, backend{"sqlite", openSQLite})
-	hash, err := seed.HashPassword(b.Context(), h.svc.Hasher)
+	hash, err := seed.HashPassword(b.Context(), h.hasher)
 	if err != nil {
 		b.Fatal(err)
 	}

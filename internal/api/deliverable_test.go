@@ -21,9 +21,7 @@ func (f fakeDomains) CanReceiveMail(_ context.Context, domain string) (bool, err
 // receive mail at signup and change-email, and never blocks on a DNS failure.
 func TestMailDomainCheck(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
-		h := newHarness(t, b)
-		// Set before the first request, so before any server goroutine.
-		h.svc.Domains = fakeDomains{dead: map[string]bool{"nomail.example": true}, failing: map[string]bool{"flaky.example": true}}
+		h := newHarness(t, b, withDomains(fakeDomains{dead: map[string]bool{"nomail.example": true}, failing: map[string]bool{"flaky.example": true}}))
 		alice := h.signup(t, "alice")
 		signup := func(username, email string) (int, map[string]any) {
 			return h.do(t, "POST", "/instamern/users/signup", "", map[string]any{"firstname": "Test", "lastname": "User",

@@ -71,23 +71,41 @@ func openPostgres(tb testing.TB) *sqlstore.Store { return dbtest.Postgres(tb) }
 
 // harness is the real stack served over HTTP.
 type harness struct {
-	srv   *httptest.Server
-	svc   *gram.Service
-	store *sqlstore.Store
-	blobs *blob.Mem
-	clock *clocktest.Clock // svc.Now
+	srv    *httptest.Server
+	svc    *gram.Service
+	store  *sqlstore.Store
+	blobs  *blob.Mem
+	clock  *clocktest.Clock // the service's clock
+	hasher *gram.Hasher
 }
 
-// option adjusts the API configuration of a harness.
-type option func(*api.Config)
+// setup is what options adjust before a harness is built.
+type setup struct {
+	api     []func(*api.Config)
+	domains gram.DomainChecker
+}
+
+// option adjusts the stack a harness builds.
+type option func(*setup)
+
+// withAPI adjusts the API configuration.
+func withAPI(f func(*api.Config)) option { return func(s *setup) { s.api = append(s.api, f) } }
 
 func withAuthLimit(n int) option {
-	return func(c *api.Config) { c.AuthLimit = ratelimit.Rule{Limit: n, Window: time.Hour} }
+	return withAPI(func(c *api.Config) { c.AuthLimit = ratelimit.Rule{Limit: n, Window: time.Hour} })
 }
 
-func withMaxUpload(n int64) option { return func(c *api.Config) { c.MaxUpload = n } }
+func withMaxUpload(n int64) option { return withAPI(func(c *api.Config) { c.MaxUpload = n }) }
 
-func withMedia(h http.Handler) option { return func(c *api.Config) { c.Media = h } }
+func withMedia(h http.Handler) option { return withAPI(func(c *api.Config) { c.Media = h }) }
+
+// withDomains sets the service's mail domain check.
+func withDomains(d gram.DomainChecker) option { return func(s *setup) { s.domains = d } }
+
+// cheapHasher hashes with parameters fit for tests, not for passwords.
+func cheapHasher() *gram.Hasher {
+	return gram.NewHasher(gram.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, 0)
+}
 
 // newHarness builds store, blobs, image pipeline, templates and service
 // around a fake clock, and serves the API on an httptest server.
@@ -99,10 +117,14 @@ func newHarness(t testing.TB, b backend, opts ...option) *harness {
 	if err != nil {
 		t.Fatalf("templates: %v", err)
 	}
+	var set setup
+	for _, o := range opts {
+		o(&set)
+	}
 	clk := clocktest.New(time.Now().UTC().Truncate(time.Millisecond))
-	svc := gram.New(gram.Config{ClientURL: testOrigin}, store, blobs, media.New(media.Config{}), templates,
-		gram.NewHasher(gram.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, 0), nil)
-	svc.Now = clk.Now
+	hasher := cheapHasher()
+	svc := gram.New(gram.Deps{Store: store, Blobs: blobs, Images: media.New(media.Config{}), Mail: templates,
+		Hasher: hasher, Domains: set.domains, Clock: clk.Now}, gram.Config{ClientURL: testOrigin})
 	cfg := api.Config{
 		CORSOrigins: []string{testOrigin},
 		JWTSecrets:  []string{testSecret},
@@ -110,13 +132,13 @@ func newHarness(t testing.TB, b backend, opts ...option) *harness {
 		WriteLimit:  ratelimit.Rule{Limit: 100000, Window: time.Hour},
 		Media:       blob.Handler(blobs),
 	}
-	for _, o := range opts {
-		o(&cfg)
+	for _, f := range set.api {
+		f(&cfg)
 	}
 	srv := httptest.NewServer(api.NewServer(svc, cfg, nil, nil))
 	t.Cleanup(srv.Close)
 	blobs.PublicBase = srv.URL
-	return &harness{srv: srv, svc: svc, store: store, blobs: blobs, clock: clk}
+	return &harness{srv: srv, svc: svc, store: store, blobs: blobs, clock: clk, hasher: hasher}
 }
 
 // user is a signed-up test user.

@@ -23,7 +23,7 @@ func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) error {
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.svc.Store.Ping(ctx); err != nil {
+	if err := s.svc.Ping(ctx); err != nil {
 		s.log.WarnContext(r.Context(), "readyz", "err", err)
 		return gram.Errorf(gram.EUNAVAILABLE, "The database is not reachable.")
 	}

@@ -80,7 +80,7 @@ func TestSecurityHeaders(t *testing.T) {
 	for _, mode := range []struct{ prod, tls bool }{{false, false}, {true, false}, {false, true}} {
 		prod := mode.prod || mode.tls // HSTS and Secure cookies: production, or TLS served here
 		t.Run("production="+strconv.FormatBool(mode.prod)+",tls="+strconv.FormatBool(mode.tls), func(t *testing.T) {
-			h := newHarness(t, backends()[0], func(c *api.Config) { c.Production, c.TLS = mode.prod, mode.tls })
+			h := newHarness(t, backends()[0], withAPI(func(c *api.Config) { c.Production, c.TLS = mode.prod, mode.tls }))
 			res, _ := h.request(t, "POST", "/instamern/users/signup", "", map[string]any{"firstname": "Ann", "lastname": "Lee",
 				"username": "ann", "email": "ann@example.com", "password": testPassword, "passwordConfirm": testPassword}, nil)
 			if c := res.Cookies(); len(c) != 1 || c[0].Secure != prod || !c[0].HttpOnly {

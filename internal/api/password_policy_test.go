@@ -61,7 +61,7 @@ func TestPasswordPolicy(t *testing.T) {
 
 		t.Run("LoginWithLegacyWeakPassword", func(t *testing.T) {
 			ctx := context.Background()
-			hash, err := h.svc.Hasher.Hash(ctx, "password123")
+			hash, err := h.hasher.Hash(ctx, "password123")
 			if err != nil {
 				t.Fatal(err)
 			}

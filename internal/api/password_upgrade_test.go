@@ -17,7 +17,7 @@ import (
 func TestLoginUpgradesHash(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		h := newHarness(t, b)
-		current := mustHashWith(t, h.svc.Hasher, testPassword)
+		current := mustHashWith(t, h.hasher, testPassword)
 		currentPrefix := current[:strings.LastIndex(current[:strings.LastIndex(current, "$")], "$")+1]
 		bc, err := bcrypt.GenerateFromPassword([]byte(testPassword), bcrypt.MinCost)
 		if err != nil {

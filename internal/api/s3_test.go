@@ -80,12 +80,13 @@ func newS3Harness(t *testing.T, delivery string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := gram.New(gram.Config{ClientURL: testOrigin}, store, blobs, media.New(media.Config{}), templates,
-		gram.NewHasher(gram.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, 0), nil)
+	hasher := cheapHasher()
+	svc := gram.New(gram.Deps{Store: store, Blobs: blobs, Images: media.New(media.Config{}), Mail: templates, Hasher: hasher},
+		gram.Config{ClientURL: testOrigin})
 	mux.Handle("/", api.NewServer(svc, api.Config{
 		CORSOrigins: []string{testOrigin}, JWTSecrets: []string{testSecret}, Media: blob.Handler(blobs),
 	}, nil, nil))
-	return &harness{srv: srv, svc: svc, store: store}
+	return &harness{srv: srv, svc: svc, store: store, hasher: hasher}
 }
 
 // mustLoad fetches url like a browser's <img> and checks it is a JPEG.

@@ -84,9 +84,8 @@ func fuzzServer(f *testing.F) (http.Handler, *blob.Mem, string) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	svc := gram.New(gram.Config{ClientURL: testOrigin}, store, blobs,
-		media.New(media.Config{MaxBytes: 256 << 10, MaxPixels: 1 << 20, Concurrency: 1}), templates,
-		gram.NewHasher(gram.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, 0), nil)
+	svc := gram.New(gram.Deps{Store: store, Blobs: blobs, Images: media.New(media.Config{MaxBytes: 256 << 10, MaxPixels: 1 << 20, Concurrency: 1}),
+		Mail: templates, Hasher: cheapHasher()}, gram.Config{ClientURL: testOrigin})
 	limit := ratelimit.Rule{Limit: 1 << 30, Window: time.Hour}
 	handler := api.NewServer(svc, api.Config{JWTSecrets: []string{testSecret}, MaxUpload: 256 << 10,
 		AuthLimit: limit, WriteLimit: limit, ReadLimit: limit}, nil, nil)

@@ -19,7 +19,7 @@ func (s *Server) mediaURL(ctx context.Context, key string) string {
 	if key == "" {
 		return ""
 	}
-	u, err := s.svc.Blobs.URL(ctx, key)
+	u, err := s.svc.MediaURL(ctx, key)
 	if err != nil {
 		s.log.WarnContext(ctx, "media url", "key", key, "err", err)
 		return ""

@@ -63,10 +63,10 @@ func newSNSServer(t *testing.T) *snsServer {
 
 // option configures the webhook to trust this server (host 127.0.0.1).
 func (s *snsServer) option() option {
-	return func(c *api.Config) {
+	return withAPI(func(c *api.Config) {
 		c.SNSTopicARN = testTopic
 		c.SNS = &sns.Verifier{Host: regexp.MustCompile(`^127\.0\.0\.1$`), Client: s.srv.Client()}
-	}
+	})
 }
 
 // message returns a signed message of type typ carrying body.

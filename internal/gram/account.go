@@ -23,18 +23,18 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, sessionID, curren
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	hash, err := s.Hasher.Hash(ctx, password)
+	hash, err := s.hasher.Hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}
-	u, err = s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.PasswordHash, u.UpdatedAt = hash, s.now(); return nil })
+	u, err = s.store.UpdateUser(ctx, u.ID, func(u *User) error { u.PasswordHash, u.UpdatedAt = hash, s.now(); return nil })
 	if err != nil {
 		return nil, storeErr(err, "User not found.", msgUserExists)
 	}
-	if err := s.Store.RevokeUserSessions(ctx, u.ID, sessionID); err != nil {
+	if err := s.store.RevokeUserSessions(ctx, u.ID, sessionID); err != nil {
 		return nil, err
 	}
-	if err := s.Store.CancelEmailChange(ctx, u.ID); err != nil { // as ResetPassword does
+	if err := s.store.CancelEmailChange(ctx, u.ID); err != nil { // as ResetPassword does
 		return nil, err
 	}
 	s.notice(ctx, MailPasswordChanged, u.Email, u, MailData{Link: s.cfg.ClientURL + "/"})
@@ -52,10 +52,10 @@ func (s *Service) Deactivate(ctx context.Context, u *User, current string) error
 	if err := s.checkPassword(ctx, u, current, Errorf(EUNAUTHORIZED, "Password doesn't match.")); err != nil {
 		return err
 	}
-	if _, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.Active, u.UpdatedAt = false, s.now(); return nil }); err != nil {
+	if _, err := s.store.UpdateUser(ctx, u.ID, func(u *User) error { u.Active, u.UpdatedAt = false, s.now(); return nil }); err != nil {
 		return storeErr(err, "User not found.", msgUserExists)
 	}
-	return s.Store.RevokeUserSessions(ctx, u.ID, "")
+	return s.store.RevokeUserSessions(ctx, u.ID, "")
 }
 
 // DeleteAccount deletes the account, everything in it, and its media.
@@ -66,15 +66,15 @@ func (s *Service) DeleteAccount(ctx context.Context, u *User, current string) er
 	if err := s.checkPassword(ctx, u, current, Errorf(EUNAUTHORIZED, "Password doesn't match.")); err != nil {
 		return err
 	}
-	if err := s.Store.DeleteUser(ctx, u.ID); err != nil {
+	if err := s.store.DeleteUser(ctx, u.ID); err != nil {
 		return storeErr(err, "Not found user to delete.", msgUserExists)
 	}
 	// The rows are gone; media follows. A failure here leaves unreferenced
 	// objects for the orphan sweep, never a broken account.
 	ctx, cancel := detach(ctx)
 	defer cancel()
-	if err := s.Blobs.DeletePrefix(ctx, UserPrefix(u.ID)); err != nil {
-		s.Log.ErrorContext(ctx, "delete account media", "user", u.ID, "err", err)
+	if err := s.blobs.DeletePrefix(ctx, UserPrefix(u.ID)); err != nil {
+		s.log.ErrorContext(ctx, "delete account media", "user", u.ID, "err", err)
 	}
 	return nil
 }

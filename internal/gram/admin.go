@@ -50,7 +50,7 @@ func (s *Service) ListUsers(ctx context.Context, actor *User, query string, page
 	}
 	query = truncate(NormalizeUsername(query), 64)
 	page = s.clampPage(page, s.cfg.FeedLimit)
-	users, err := s.Store.ListUsers(ctx, query, page)
+	users, err := s.store.ListUsers(ctx, query, page)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (s *Service) moderate(ctx context.Context, actor *User, targetID, reason, a
 		return nil, errBadID
 	}
 	e := s.audit(actor, action, "user", targetID, "", reason)
-	u, err := s.Store.ModerateUser(ctx, targetID, func(u *User) error {
+	u, err := s.store.ModerateUser(ctx, targetID, func(u *User) error {
 		if !canModerate(actor, u) {
 			return Errorf(EFORBIDDEN, "You cannot %s that account.", verbOf(action))
 		}
@@ -141,7 +141,7 @@ func (s *Service) SetRole(ctx context.Context, actor *User, targetID, role, reas
 		return nil, errBadID
 	}
 	e := s.audit(actor, AuditRole, "user", targetID, "", reason)
-	u, err := s.Store.ModerateUser(ctx, targetID, func(u *User) error {
+	u, err := s.store.ModerateUser(ctx, targetID, func(u *User) error {
 		if u.Role == role {
 			return Errorf(ECONFLICT, "That user is already %s %s.", article(role), role)
 		}
@@ -161,7 +161,7 @@ func article(role string) string {
 
 // SetRoleByUsername is SetRole for the command line, which names users.
 func (s *Service) SetRoleByUsername(ctx context.Context, actor *User, username, role, reason string) (*User, error) {
-	u, err := s.Store.UserByUsername(ctx, NormalizeUsername(username))
+	u, err := s.store.UserByUsername(ctx, NormalizeUsername(username))
 	if err != nil {
 		return nil, storeErr(err, "User not found.", msgUserExists)
 	}
@@ -232,7 +232,7 @@ func (s *Service) CreateAdmin(ctx context.Context, in SignupInput, reason string
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.CreateUser(ctx, u, nil); err != nil {
+	if err := s.store.CreateUser(ctx, u, nil); err != nil {
 		return nil, storeErr(err, "User not found.", msgUserExists)
 	}
 	return s.SetRole(ctx, CLIActor, u.ID, RoleAdmin, reason)

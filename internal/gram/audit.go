@@ -74,7 +74,7 @@ func (s *Service) AuditEntries(ctx context.Context, actor *User, page Page) (*Au
 		return nil, Errorf(EFORBIDDEN, "Only admins can read the audit log.")
 	}
 	page = s.clampPage(page, s.cfg.FeedLimit)
-	es, err := s.Store.AuditEntries(ctx, page)
+	es, err := s.store.AuditEntries(ctx, page)
 	if err != nil {
 		return nil, err
 	}

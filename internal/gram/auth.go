@@ -22,7 +22,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*User, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.Store.CreateUser(ctx, u, welcome); err != nil {
+	if err := s.store.CreateUser(ctx, u, welcome); err != nil {
 		return nil, nil, storeErr(err, "User not found.", msgUserExists)
 	}
 	s.mailQueued()
@@ -62,7 +62,7 @@ func (s *Service) newAccount(ctx context.Context, in SignupInput) (*User, error)
 	if err := s.checkDeliverable(ctx, email); err != nil {
 		return nil, err
 	}
-	hash, err := s.Hasher.Hash(ctx, in.Password)
+	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -79,10 +79,10 @@ func (s *Service) Login(ctx context.Context, username, password string, c Client
 	if username == "" || password == "" {
 		return nil, nil, Errorf(EINVALID, "Please type your username and password.")
 	}
-	u, err := s.Store.UserByUsername(ctx, username)
+	u, err := s.store.UserByUsername(ctx, username)
 	if errors.Is(err, ErrNotFound) {
 		// Spend the same time as a real check, so timing does not tell.
-		_, _ = s.Hasher.Hash(ctx, password)
+		_, _ = s.hasher.Hash(ctx, password)
 		return nil, nil, ErrBadLogin
 	}
 	if err != nil {
@@ -96,7 +96,7 @@ func (s *Service) Login(ctx context.Context, username, password string, c Client
 		return nil, nil, ErrSuspended
 	}
 	if !u.Active {
-		u, err = s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.Active = true; return nil })
+		u, err = s.store.UpdateUser(ctx, u.ID, func(u *User) error { u.Active = true; return nil })
 		if err != nil {
 			return nil, nil, err
 		}
@@ -111,7 +111,7 @@ var ErrBadLogin = Errorf(EUNAUTHORIZED, "Incorrect username or password.")
 // checkPassword verifies password against u's hash and, on success,
 // upgrades a legacy hash. It returns wrong when the password does not match.
 func (s *Service) checkPassword(ctx context.Context, u *User, password string, wrong error) error {
-	ok, upgrade, err := s.Hasher.Verify(ctx, u.PasswordHash, password)
+	ok, upgrade, err := s.hasher.Verify(ctx, u.PasswordHash, password)
 	if err != nil {
 		return err
 	}
@@ -119,11 +119,11 @@ func (s *Service) checkPassword(ctx context.Context, u *User, password string, w
 		return wrong
 	}
 	if upgrade {
-		hash, err := s.Hasher.Hash(ctx, password)
+		hash, err := s.hasher.Hash(ctx, password)
 		if err != nil {
 			return err
 		}
-		if _, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error { u.PasswordHash = hash; return nil }); err != nil {
+		if _, err := s.store.UpdateUser(ctx, u.ID, func(u *User) error { u.PasswordHash = hash; return nil }); err != nil {
 			return err
 		}
 		u.PasswordHash = hash
@@ -147,7 +147,7 @@ var (
 // active (a suspended user's tokens get ErrSuspended, should one outlive
 // the revocation that came with the suspension). LastUsed is refreshed at most once a minute.
 func (s *Service) Authenticate(ctx context.Context, userID, sessionID string) (*User, *Session, error) {
-	ss, err := s.Store.SessionByID(ctx, sessionID)
+	ss, err := s.store.SessionByID(ctx, sessionID)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil, ErrSessionEnded
 	}
@@ -161,7 +161,7 @@ func (s *Service) Authenticate(ctx context.Context, userID, sessionID string) (*
 	if !now.Before(ss.ExpiresAt) {
 		return nil, nil, ErrExpired
 	}
-	u, err := s.Store.UserByID(ctx, userID)
+	u, err := s.store.UserByID(ctx, userID)
 	if err == nil && u.Suspended() {
 		return nil, nil, ErrSuspended
 	}
@@ -172,8 +172,8 @@ func (s *Service) Authenticate(ctx context.Context, userID, sessionID string) (*
 		return nil, nil, err
 	}
 	if now.Sub(ss.LastUsed) > time.Minute {
-		if err := s.Store.TouchSession(ctx, ss.ID, now); err != nil {
-			s.Log.WarnContext(ctx, "touch session", "err", err)
+		if err := s.store.TouchSession(ctx, ss.ID, now); err != nil {
+			s.log.WarnContext(ctx, "touch session", "err", err)
 		}
 	}
 	return u, ss, nil
@@ -181,5 +181,5 @@ func (s *Service) Authenticate(ctx context.Context, userID, sessionID string) (*
 
 // Logout ends the session.
 func (s *Service) Logout(ctx context.Context, sessionID string) error {
-	return s.Store.RevokeSession(ctx, sessionID)
+	return s.store.RevokeSession(ctx, sessionID)
 }

@@ -13,7 +13,7 @@ func (s *Service) SetAvatar(ctx context.Context, u *User, r io.Reader) (*User, e
 		return nil, err
 	}
 	var old string
-	out, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error {
+	out, err := s.store.UpdateUser(ctx, u.ID, func(u *User) error {
 		old, u.PhotoKey, u.UpdatedAt = u.PhotoKey, key, s.now()
 		return nil
 	})
@@ -28,7 +28,7 @@ func (s *Service) SetAvatar(ctx context.Context, u *User, r io.Reader) (*User, e
 // RemoveAvatar clears u's profile photo. It reports whether there was one.
 func (s *Service) RemoveAvatar(ctx context.Context, u *User) (bool, error) {
 	var old string
-	_, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error {
+	_, err := s.store.UpdateUser(ctx, u.ID, func(u *User) error {
 		old, u.PhotoKey, u.UpdatedAt = u.PhotoKey, "", s.now()
 		return nil
 	})

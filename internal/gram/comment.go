@@ -37,7 +37,7 @@ func (s *Service) AddComment(ctx context.Context, u *User, postID, text string) 
 	case !ValidID(postID):
 		return nil, Errorf(ENOTFOUND, notFound)
 	}
-	p, err := s.Store.PostByID(ctx, postID)
+	p, err := s.store.PostByID(ctx, postID)
 	if err != nil {
 		return nil, storeErr(err, notFound, msgPostExists)
 	}
@@ -47,7 +47,7 @@ func (s *Service) AddComment(ctx context.Context, u *User, postID, text string) 
 	if p.AuthorID != u.ID {
 		n = &Notification{ID: NewID(now), RecipientID: p.AuthorID, ActorID: u.ID, Kind: NotifyComment, PostID: p.ID, CreatedAt: now}
 	}
-	return c, storeErr(s.Store.CreateComment(ctx, c, n), notFound, msgCommentExists)
+	return c, storeErr(s.store.CreateComment(ctx, c, n), notFound, msgCommentExists)
 }
 
 // DeleteComment deletes a comment; its author, the post's author and
@@ -63,11 +63,11 @@ func (s *Service) deleteComment(ctx context.Context, u *User, id, reason string)
 	if !ValidID(id) {
 		return Errorf(ENOTFOUND, notFound)
 	}
-	c, err := s.Store.CommentByID(ctx, id)
+	c, err := s.store.CommentByID(ctx, id)
 	if err != nil {
 		return storeErr(err, notFound, msgCommentExists)
 	}
-	p, err := s.Store.PostByID(ctx, c.PostID)
+	p, err := s.store.PostByID(ctx, c.PostID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
@@ -80,5 +80,5 @@ func (s *Service) deleteComment(ctx context.Context, u *User, id, reason string)
 		owner = u.ID
 	}
 	e := s.contentAudit(u, owner, AuditDeleteComment, "comment", id, reason)
-	return storeErr(s.Store.DeleteComment(ctx, id, e), notFound, msgCommentExists)
+	return storeErr(s.store.DeleteComment(ctx, id, e), notFound, msgCommentExists)
 }

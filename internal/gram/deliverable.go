@@ -17,18 +17,18 @@ type DomainChecker interface {
 const domainCheckTimeout = 3 * time.Second
 
 // checkDeliverable refuses an address whose domain surely cannot receive
-// mail. It is off when s.Domains is nil. A failed or slow lookup does not
+// mail. It is off when s.domains is nil. A failed or slow lookup does not
 // block the user: it is logged and the address accepted.
 func (s *Service) checkDeliverable(ctx context.Context, email string) error {
-	if s.Domains == nil {
+	if s.domains == nil {
 		return nil
 	}
 	domain := email[strings.LastIndexByte(email, '@')+1:]
 	ctx, cancel := context.WithTimeout(ctx, domainCheckTimeout)
 	defer cancel()
-	ok, err := s.Domains.CanReceiveMail(ctx, domain)
+	ok, err := s.domains.CanReceiveMail(ctx, domain)
 	if err != nil {
-		s.Log.WarnContext(ctx, "mail domain check failed; accepting the address", "domain", domain, "err", err)
+		s.log.WarnContext(ctx, "mail domain check failed; accepting the address", "domain", domain, "err", err)
 		return nil
 	}
 	if !ok {

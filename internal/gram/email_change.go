@@ -51,7 +51,7 @@ func (s *Service) ChangeEmail(ctx context.Context, u *User, current, email strin
 		return nil, err
 	}
 	c := EmailChange{UserID: u.ID, NewEmail: email, TokenHash: sha256Hex(token), ExpiresAt: s.now().Add(s.cfg.ConfirmTTL)}
-	if err := s.Store.SetEmailChange(ctx, c, confirm, notice); err != nil {
+	if err := s.store.SetEmailChange(ctx, c, confirm, notice); err != nil {
 		return nil, storeErr(err, "User not found.", msgEmailChangeExists)
 	}
 	s.mailQueued()
@@ -60,7 +60,7 @@ func (s *Service) ChangeEmail(ctx context.Context, u *User, current, email strin
 
 // emailFree fails with a conflict if an account has email.
 func (s *Service) emailFree(ctx context.Context, email string) error {
-	_, err := s.Store.UserByEmail(ctx, email)
+	_, err := s.store.UserByEmail(ctx, email)
 	switch {
 	case err == nil:
 		return Errorf(ECONFLICT, "%s", msgUserExists)
@@ -77,7 +77,7 @@ func (s *Service) ConfirmEmail(ctx context.Context, token string) (*User, error)
 	if len(token) > 128 {
 		return nil, Errorf(ENOTFOUND, "%s", msgConfirmBroken)
 	}
-	u, err := s.Store.ConfirmEmailChange(ctx, sha256Hex(token), s.now(), func(u *User, email string) (*OutboxMail, error) {
+	u, err := s.store.ConfirmEmailChange(ctx, sha256Hex(token), s.now(), func(u *User, email string) (*OutboxMail, error) {
 		old := u.Email
 		u.Email, u.UpdatedAt = email, s.now()
 		return s.outboxMailTo(MailEmailChanged, old, u, MailData{NewEmail: email, Link: s.cfg.ClientURL + "/"})

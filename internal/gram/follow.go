@@ -17,7 +17,7 @@ func (s *Service) Follow(ctx context.Context, u *User, username string) (*User, 
 	}
 	now := s.now()
 	n := &Notification{ID: NewID(now), RecipientID: t.ID, ActorID: u.ID, Kind: NotifyFollow, CreatedAt: now}
-	_, err = s.Store.Follow(ctx, u.ID, t.ID, now, n)
+	_, err = s.store.Follow(ctx, u.ID, t.ID, now, n)
 	return t, storeErr(err, "User not found.", msgFollowExists)
 }
 
@@ -30,7 +30,7 @@ func (s *Service) Unfollow(ctx context.Context, u *User, username string) (*User
 		}
 		return nil, err
 	}
-	_, err = s.Store.Unfollow(ctx, u.ID, t.ID)
+	_, err = s.store.Unfollow(ctx, u.ID, t.ID)
 	return t, err
 }
 
@@ -41,7 +41,7 @@ func (s *Service) followTarget(ctx context.Context, u *User, username string) (*
 	if username == u.Username {
 		return nil, errSelfFollow
 	}
-	t, err := s.Store.UserByUsername(ctx, username)
+	t, err := s.store.UserByUsername(ctx, username)
 	if err != nil {
 		return nil, storeErr(err, "User not found.", msgUserExists)
 	}

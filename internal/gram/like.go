@@ -14,7 +14,7 @@ func (s *Service) ToggleLike(ctx context.Context, u *User, postID string) (bool,
 	if !ValidID(postID) {
 		return false, Errorf(ENOTFOUND, notFound)
 	}
-	p, err := s.Store.PostByID(ctx, postID)
+	p, err := s.store.PostByID(ctx, postID)
 	if err != nil {
 		return false, storeErr(err, notFound, msgPostExists)
 	}
@@ -23,6 +23,6 @@ func (s *Service) ToggleLike(ctx context.Context, u *User, postID string) (bool,
 	if p.AuthorID != u.ID {
 		n = &Notification{ID: NewID(now), RecipientID: p.AuthorID, ActorID: u.ID, Kind: NotifyLike, PostID: p.ID, CreatedAt: now}
 	}
-	liked, err := s.Store.ToggleLike(ctx, p.ID, u.ID, now, n)
+	liked, err := s.store.ToggleLike(ctx, p.ID, u.ID, now, n)
 	return liked, storeErr(err, notFound, msgLikedTwice)
 }

@@ -105,7 +105,7 @@ func (s *Service) outboxMail(kind string, u *User, data MailData) (*OutboxMail, 
 // old one of an email change.
 func (s *Service) outboxMailTo(kind, to string, u *User, data MailData) (*OutboxMail, error) {
 	data.Firstname, data.Username = u.Firstname, u.Username
-	m, err := s.Mail.Render(kind, to, data)
+	m, err := s.mail.Render(kind, to, data)
 	if err != nil {
 		return nil, err
 	}
@@ -119,10 +119,10 @@ func (s *Service) outboxMailTo(kind, to string, u *User, data MailData) (*Outbox
 func (s *Service) notice(ctx context.Context, kind, to string, u *User, data MailData) {
 	m, err := s.outboxMailTo(kind, to, u, data)
 	if err == nil {
-		err = s.Store.EnqueueMail(ctx, *m)
+		err = s.store.EnqueueMail(ctx, *m)
 	}
 	if err != nil {
-		s.Log.ErrorContext(ctx, "queue notice mail", "kind", kind, "err", err)
+		s.log.ErrorContext(ctx, "queue notice mail", "kind", kind, "err", err)
 		return
 	}
 	s.mailQueued()
@@ -133,12 +133,12 @@ func (s *Service) notice(ctx context.Context, kind, to string, u *User, data Mai
 // are given up unsent by the outbox sender.
 func (s *Service) SuppressMail(ctx context.Context, reason string, addrs []string) error {
 	for _, a := range addrs {
-		if err := s.Store.SuppressMail(ctx, a, reason, s.now()); err != nil {
+		if err := s.store.SuppressMail(ctx, a, reason, s.now()); err != nil {
 			return err
 		}
 	}
 	if len(addrs) > 0 {
-		s.Log.InfoContext(ctx, "mail: addresses suppressed", "reason", reason, "count", len(addrs))
+		s.log.InfoContext(ctx, "mail: addresses suppressed", "reason", reason, "count", len(addrs))
 	}
 	return nil
 }

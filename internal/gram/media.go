@@ -37,12 +37,12 @@ type ImageProcessor interface {
 // storeImage processes an upload and stores it under the key that keyFor
 // returns for the output's extension.
 func (s *Service) storeImage(ctx context.Context, r io.Reader, kind ImageKind, keyFor func(ext string) string) (string, error) {
-	img, err := s.Images.Process(ctx, r, kind)
+	img, err := s.images.Process(ctx, r, kind)
 	if err != nil {
 		return "", err
 	}
 	key := keyFor(img.Ext)
-	if err := s.Blobs.Put(ctx, key, bytes.NewReader(img.Data), int64(len(img.Data)), img.ContentType); err != nil {
+	if err := s.blobs.Put(ctx, key, bytes.NewReader(img.Data), int64(len(img.Data)), img.ContentType); err != nil {
 		return "", blobErr(err)
 	}
 	return key, nil
@@ -65,7 +65,7 @@ func (s *Service) deleteBlob(ctx context.Context, key string) {
 	}
 	ctx, cancel := detach(ctx)
 	defer cancel()
-	if err := s.Blobs.Delete(ctx, key); err != nil {
-		s.Log.ErrorContext(ctx, "delete media", "key", key, "err", err)
+	if err := s.blobs.Delete(ctx, key); err != nil {
+		s.log.ErrorContext(ctx, "delete media", "key", key, "err", err)
 	}
 }

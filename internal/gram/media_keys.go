@@ -43,17 +43,17 @@ func (s *Service) MediaReferenced(ctx context.Context, key string) (bool, error)
 	switch kind {
 	case "posts":
 		var p *Post
-		if p, err = s.Store.PostByID(ctx, id); err == nil {
+		if p, err = s.store.PostByID(ctx, id); err == nil {
 			held = p.PhotoKey
 		}
 	case "stories":
 		var st *Story
-		if st, err = s.Store.StoryByID(ctx, id); err == nil {
+		if st, err = s.store.StoryByID(ctx, id); err == nil {
 			held = st.PhotoKey
 		}
 	case "avatars":
 		var u *User
-		if u, err = s.Store.UserByID(ctx, userID); err == nil {
+		if u, err = s.store.UserByID(ctx, userID); err == nil {
 			held = u.PhotoKey
 		}
 	default:

@@ -26,8 +26,8 @@ func TestMediaReferenced(t *testing.T) {
 	}
 	defer store.Close()
 	tpl, _ := mail.NewTemplates(mail.Brand{})
-	svc := gram.New(gram.Config{}, store, blob.NewMem("http://x"), media.New(media.Config{}), tpl,
-		gram.NewHasher(gram.Argon2Params{Memory: 64, Time: 1, Threads: 1}, 1), nil)
+	svc := gram.New(gram.Deps{Store: store, Blobs: blob.NewMem("http://x"), Images: media.New(media.Config{}), Mail: tpl,
+		Hasher: gram.NewHasher(gram.Argon2Params{Memory: 64, Time: 1, Threads: 1}, 1)}, gram.Config{})
 	u, _, err := svc.Signup(ctx, gram.SignupInput{Firstname: "Al", Lastname: "Ice", Username: "alice",
 		Email: "a@example.com", Password: "tulip-orbit-42", PasswordConfirm: "tulip-orbit-42"}, gram.Client{})
 	if err != nil {

@@ -16,7 +16,7 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 	if !ok {
 		return Errorf(EINVALID, "Please type a valid email address.")
 	}
-	u, err := s.Store.UserByEmail(ctx, email)
+	u, err := s.store.UserByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
@@ -29,7 +29,7 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 		return err
 	}
 	r := PasswordReset{UserID: u.ID, TokenHash: sha256Hex(token), ExpiresAt: s.now().Add(s.cfg.ResetTTL)}
-	if err := s.Store.SetPasswordReset(ctx, r, m); err != nil {
+	if err := s.store.SetPasswordReset(ctx, r, m); err != nil {
 		return err
 	}
 	s.mailQueued()
@@ -46,11 +46,11 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 	if err := p.err(); err != nil {
 		return nil, nil, err
 	}
-	hash, err := s.Hasher.Hash(ctx, password)
+	hash, err := s.hasher.Hash(ctx, password)
 	if err != nil {
 		return nil, nil, err
 	}
-	u, err := s.Store.ResetPassword(ctx, sha256Hex(token), s.now(), func(u *User) error {
+	u, err := s.store.ResetPassword(ctx, sha256Hex(token), s.now(), func(u *User) error {
 		if u.Suspended() { // the token stays unused: no session, no reactivation
 			return ErrSuspended
 		}
@@ -63,12 +63,12 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 	if err != nil {
 		return nil, nil, storeErr(err, "The password reset link has expired or has broken. Please try again later.", msgUserExists)
 	}
-	if err := s.Store.RevokeUserSessions(ctx, u.ID, ""); err != nil {
+	if err := s.store.RevokeUserSessions(ctx, u.ID, ""); err != nil {
 		return nil, nil, err
 	}
 	// Whoever asked for a pending email change may have had the old
 	// password: the notice of the change tells the owner to reset it.
-	if err := s.Store.CancelEmailChange(ctx, u.ID); err != nil {
+	if err := s.store.CancelEmailChange(ctx, u.ID); err != nil {
 		return nil, nil, err
 	}
 	s.notice(ctx, MailPasswordChanged, u.Email, u, MailData{Link: s.cfg.ClientURL + "/"})

@@ -48,7 +48,7 @@ func (s *Service) CreatePost(ctx context.Context, u *User, caption string, photo
 		return nil, err
 	}
 	p.PhotoKey = key
-	if err := s.Store.CreatePost(ctx, p); err != nil {
+	if err := s.store.CreatePost(ctx, p); err != nil {
 		s.deleteBlob(ctx, key)
 		return nil, storeErr(err, "User not found.", msgPostExists)
 	}
@@ -67,15 +67,15 @@ func (s *Service) PostByID(ctx context.Context, id string, comments Page) (*Post
 	if !ValidID(id) {
 		return nil, Errorf(ENOTFOUND, "The post no longer active.")
 	}
-	p, err := s.Store.PostByID(ctx, id)
+	p, err := s.store.PostByID(ctx, id)
 	if err != nil {
 		return nil, storeErr(err, "The post no longer active.", msgPostExists)
 	}
-	likes, err := s.Store.LikerIDs(ctx, []string{id}, s.cfg.ListCap)
+	likes, err := s.store.LikerIDs(ctx, []string{id}, s.cfg.ListCap)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.Store.CommentsByPost(ctx, id, s.clampPage(comments, s.cfg.ListCap))
+	cs, err := s.store.CommentsByPost(ctx, id, s.clampPage(comments, s.cfg.ListCap))
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ type FeedPage struct {
 // Feed returns a page of posts, newest first.
 func (s *Service) Feed(ctx context.Context, page Page) (*FeedPage, error) {
 	page = s.clampPage(page, s.cfg.FeedLimit)
-	posts, err := s.Store.Feed(ctx, page)
+	posts, err := s.store.Feed(ctx, page)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (s *Service) Feed(ctx context.Context, page Page) (*FeedPage, error) {
 	for i, p := range posts {
 		ids[i] = p.ID
 	}
-	likes, err := s.Store.LikerIDs(ctx, ids, s.cfg.ListCap)
+	likes, err := s.store.LikerIDs(ctx, ids, s.cfg.ListCap)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (s *Service) UpdatePost(ctx context.Context, u *User, id, caption string) e
 	case utf8.RuneCountInString(caption) > CaptionMax:
 		return Errorf(EINVALID, "The caption text must be 256 characters the most.")
 	}
-	return storeErr(s.Store.UpdatePostCaption(ctx, p.ID, caption), "Not found post to update.", msgPostExists)
+	return storeErr(s.store.UpdatePostCaption(ctx, p.ID, caption), "Not found post to update.", msgPostExists)
 }
 
 // DeletePost deletes a post, its likes, comments and photo; only its
@@ -140,7 +140,7 @@ func (s *Service) deletePost(ctx context.Context, u *User, id, reason string) er
 		return err
 	}
 	e := s.contentAudit(u, p.AuthorID, AuditDeletePost, "post", p.ID, reason)
-	if err := s.Store.DeletePost(ctx, p.ID, e); err != nil {
+	if err := s.store.DeletePost(ctx, p.ID, e); err != nil {
 		return storeErr(err, "Not found post to delete.", msgPostExists)
 	}
 	s.deleteBlob(ctx, p.PhotoKey)
@@ -152,7 +152,7 @@ func (s *Service) ownPost(ctx context.Context, u *User, id string, may func(*Pos
 	if !ValidID(id) {
 		return nil, Errorf(ENOTFOUND, "%s", notFound)
 	}
-	p, err := s.Store.PostByID(ctx, id)
+	p, err := s.store.PostByID(ctx, id)
 	if err != nil {
 		return nil, storeErr(err, notFound, msgPostExists)
 	}

@@ -18,13 +18,13 @@ func (s *Service) ProfileByID(ctx context.Context, id string) (*Profile, error) 
 	if !ValidID(id) {
 		return nil, Errorf(ENOTFOUND, "User not found.")
 	}
-	u, err := s.Store.UserByID(ctx, id)
+	u, err := s.store.UserByID(ctx, id)
 	return s.profile(ctx, u, err)
 }
 
 // ProfileByUsername returns the public profile of an active user.
 func (s *Service) ProfileByUsername(ctx context.Context, username string) (*Profile, error) {
-	u, err := s.Store.UserByUsername(ctx, NormalizeUsername(username))
+	u, err := s.store.UserByUsername(ctx, NormalizeUsername(username))
 	return s.profile(ctx, u, err)
 }
 
@@ -42,13 +42,13 @@ func (s *Service) profile(ctx context.Context, u *User, err error) (*Profile, er
 func (s *Service) fullProfile(ctx context.Context, u *User) (*Profile, error) {
 	p := &Profile{User: u}
 	var err error
-	if p.Posts, err = s.Store.PostsByUser(ctx, u.ID, Page{Limit: s.cfg.ListCap}); err != nil {
+	if p.Posts, err = s.store.PostsByUser(ctx, u.ID, Page{Limit: s.cfg.ListCap}); err != nil {
 		return nil, err
 	}
-	if p.Followers, err = s.Store.FollowerIDs(ctx, u.ID, s.cfg.ListCap); err != nil {
+	if p.Followers, err = s.store.FollowerIDs(ctx, u.ID, s.cfg.ListCap); err != nil {
 		return nil, err
 	}
-	if p.Followings, err = s.Store.FollowingIDs(ctx, u.ID, s.cfg.ListCap); err != nil {
+	if p.Followings, err = s.store.FollowingIDs(ctx, u.ID, s.cfg.ListCap); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -60,7 +60,7 @@ func (s *Service) CurrentUser(ctx context.Context, u *User) (*Profile, []*Notifi
 	if err != nil {
 		return nil, nil, err
 	}
-	n, err := s.Store.NotificationsFor(ctx, u.ID, s.cfg.ListCap)
+	n, err := s.store.NotificationsFor(ctx, u.ID, s.cfg.ListCap)
 	return p, n, err
 }
 
@@ -95,7 +95,7 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileUpdate) 
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	out, err := s.Store.UpdateUser(ctx, u.ID, func(u *User) error {
+	out, err := s.store.UpdateUser(ctx, u.ID, func(u *User) error {
 		u.Firstname, u.Lastname, u.Username, u.Bio, u.UpdatedAt = next.Firstname, next.Lastname, next.Username, next.Bio, s.now()
 		return nil
 	})

@@ -50,6 +50,22 @@ func (c Config) withDefaults() Config {
 // Service implements the use cases. It owns ids, time, validation and
 // permissions; the adapters it holds only persist and deliver.
 type Service struct {
+	store   Store
+	blobs   BlobStore
+	images  ImageProcessor
+	mail    MailRenderer
+	hasher  *Hasher
+	domains DomainChecker
+	log     *slog.Logger
+	clock   func() time.Time
+	wake    func()
+	cfg     Config
+}
+
+// Deps are the adapters a Service works through. Store and Hasher are
+// required. Blobs, Images and Mail may be nil only for a service that
+// never reaches media or mail (the admin CLI); the others are optional.
+type Deps struct {
 	Store  Store
 	Blobs  BlobStore
 	Images ImageProcessor
@@ -58,28 +74,40 @@ type Service struct {
 	// Domains, when set, checks that the domain of a new address (signup,
 	// change of email) can receive mail.
 	Domains DomainChecker
-	Log     *slog.Logger
-	Now     func() time.Time
+	Log     *slog.Logger     // nil discards
+	Clock   func() time.Time // nil is time.Now
 	// MailQueued, when set, is called after mail is put in the outbox, so
 	// a sender can deliver it now rather than at its next poll.
 	MailQueued func()
-	cfg        Config
 }
 
-// New returns a service. now may be nil (time.Now).
-func New(cfg Config, store Store, blobs BlobStore, images ImageProcessor, mail MailRenderer, hasher *Hasher, log *slog.Logger) *Service {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+// New returns a service working through d, with cfg's zero fields set to
+// their defaults. Nothing is set on it afterwards.
+func New(d Deps, cfg Config) *Service {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{Store: store, Blobs: blobs, Images: images, Mail: mail, Hasher: hasher, Log: log, Now: time.Now, cfg: cfg.withDefaults()}
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	return &Service{store: d.Store, blobs: d.Blobs, images: d.Images, mail: d.Mail, hasher: d.Hasher,
+		domains: d.Domains, log: d.Log, clock: d.Clock, wake: d.MailQueued, cfg: cfg.withDefaults()}
 }
 
 // Config returns the effective configuration.
 func (s *Service) Config() Config { return s.cfg }
 
+// Ping reports whether the store answers.
+func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// MediaURL returns the absolute URL a browser loads the object key from.
+func (s *Service) MediaURL(ctx context.Context, key string) (string, error) {
+	return s.blobs.URL(ctx, key)
+}
+
 // now is the current time in UTC, truncated to the millisecond that every
 // backend keeps.
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
+func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Millisecond) }
 
 // storeErr turns store sentinels into client errors: ErrNotFound into
 // ENOTFOUND with notFound, ErrConflict into ECONFLICT with conflict, the
@@ -99,8 +127,8 @@ func storeErr(err error, notFound, conflict string) error {
 
 // mailQueued tells the sender that the outbox has new mail.
 func (s *Service) mailQueued() {
-	if s.MailQueued != nil {
-		s.MailQueued()
+	if s.wake != nil {
+		s.wake()
 	}
 }
 

@@ -42,7 +42,7 @@ func (conflictStore) UpdateUser(context.Context, string, func(*User) error) (*Us
 
 // A store conflict is reported in the words of the noun it is about.
 func TestStoreConflictMessages(t *testing.T) {
-	s := &Service{Store: conflictStore{}, Now: time.Now}
+	s := New(Deps{Store: conflictStore{}}, Config{})
 	ctx, me := context.Background(), &User{ID: "me", Username: "me", Active: true}
 	postID := NewID(time.Now())
 	name := "bob"

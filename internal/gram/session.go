@@ -25,7 +25,7 @@ const msgSessionExists = "This session already exists."
 
 // Sessions lists u's unexpired sessions, most recently used first.
 func (s *Service) Sessions(ctx context.Context, u *User) ([]*Session, error) {
-	return s.Store.SessionsByUser(ctx, u.ID, s.now(), MaxSessions)
+	return s.store.SessionsByUser(ctx, u.ID, s.now(), MaxSessions)
 }
 
 // EndSession ends one of u's sessions; another user's session is "not
@@ -35,19 +35,19 @@ func (s *Service) EndSession(ctx context.Context, u *User, id string) error {
 	if !validSessionID(id) { // e.g. NUL or invalid UTF-8, which PostgreSQL refuses outright
 		return Errorf(ENOTFOUND, notFound)
 	}
-	ss, err := s.Store.SessionByID(ctx, id)
+	ss, err := s.store.SessionByID(ctx, id)
 	if err == nil && ss.UserID != u.ID {
 		err = ErrNotFound
 	}
 	if err != nil {
 		return storeErr(err, notFound, msgSessionExists)
 	}
-	return s.Store.RevokeSession(ctx, id)
+	return s.store.RevokeSession(ctx, id)
 }
 
 // EndOtherSessions ends every session of u but current.
 func (s *Service) EndOtherSessions(ctx context.Context, u *User, current string) error {
-	return s.Store.RevokeUserSessions(ctx, u.ID, current)
+	return s.store.RevokeUserSessions(ctx, u.ID, current)
 }
 
 // Client is who is calling: recorded with a new session.
@@ -64,7 +64,7 @@ func (s *Service) newSession(ctx context.Context, userID string, c Client) (*Ses
 		UserAgent: clientText(c.UserAgent, 256), IP: clientText(c.IP, 64),
 		CreatedAt: now, LastUsed: now, ExpiresAt: now.Add(s.cfg.SessionTTL),
 	}
-	return ss, s.Store.CreateSession(ctx, ss)
+	return ss, s.store.CreateSession(ctx, ss)
 }
 
 // validSessionID reports whether id has the form newSession gives ids:

@@ -37,7 +37,7 @@ func (s *Service) CreateStory(ctx context.Context, u *User, photo io.Reader) (*S
 		return nil, err
 	}
 	st.PhotoKey = key
-	if err := s.Store.CreateStory(ctx, st); err != nil {
+	if err := s.store.CreateStory(ctx, st); err != nil {
 		s.deleteBlob(ctx, key)
 		return nil, storeErr(err, "User not found.", msgStoryExists)
 	}
@@ -56,7 +56,7 @@ const MaxStories = 1000
 // ActiveStories groups unexpired stories by user: the viewer's own group
 // first (when logged in), then by each user's newest story.
 func (s *Service) ActiveStories(ctx context.Context, viewer *User) ([]StoryGroup, error) {
-	stories, err := s.Store.ActiveStories(ctx, s.now(), MaxStories)
+	stories, err := s.store.ActiveStories(ctx, s.now(), MaxStories)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (s *Service) deleteStory(ctx context.Context, u *User, id, reason string) e
 	if !ValidID(id) {
 		return Errorf(ENOTFOUND, notFound)
 	}
-	st, err := s.Store.StoryByID(ctx, id)
+	st, err := s.store.StoryByID(ctx, id)
 	if err != nil {
 		return storeErr(err, notFound, msgStoryExists)
 	}
@@ -104,7 +104,7 @@ func (s *Service) deleteStory(ctx context.Context, u *User, id, reason string) e
 		return Errorf(EFORBIDDEN, "You cannot delete someone else's story.")
 	}
 	e := s.contentAudit(u, st.UserID, AuditDeleteStory, "story", id, reason)
-	if err := s.Store.DeleteStory(ctx, id, e); err != nil {
+	if err := s.store.DeleteStory(ctx, id, e); err != nil {
 		return storeErr(err, notFound, msgStoryExists)
 	}
 	s.deleteBlob(ctx, st.PhotoKey)
@@ -114,12 +114,12 @@ func (s *Service) deleteStory(ctx context.Context, u *User, id, reason string) e
 // SweepStories deletes up to limit expired stories and their photos, and
 // reports how many it deleted.
 func (s *Service) SweepStories(ctx context.Context, limit int) (int, error) {
-	expired, err := s.Store.ExpiredStories(ctx, s.now(), limit)
+	expired, err := s.store.ExpiredStories(ctx, s.now(), limit)
 	if err != nil {
 		return 0, err
 	}
 	for _, st := range expired {
-		if err := s.Store.DeleteStory(ctx, st.ID, nil); err != nil && !errors.Is(err, ErrNotFound) {
+		if err := s.store.DeleteStory(ctx, st.ID, nil); err != nil && !errors.Is(err, ErrNotFound) {
 			return 0, err
 		}
 		s.deleteBlob(ctx, st.PhotoKey)

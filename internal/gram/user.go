@@ -68,7 +68,7 @@ func (s *Service) SearchUsers(ctx context.Context, term string) ([]*User, error)
 	if len(term) > 64 {
 		term = truncate(term, 64)
 	}
-	return s.Store.SearchUsers(ctx, term, SearchLimit)
+	return s.store.SearchUsers(ctx, term, SearchLimit)
 }
 
 // SuggestUsers returns up to 5 random active users, leaving out the viewer
@@ -78,7 +78,7 @@ func (s *Service) SuggestUsers(ctx context.Context, viewer *User) ([]*User, erro
 	skip := map[string]bool{}
 	if viewer != nil {
 		skip[viewer.ID] = true
-		ids, err := s.Store.FollowingIDs(ctx, viewer.ID, s.cfg.ListCap)
+		ids, err := s.store.FollowingIDs(ctx, viewer.ID, s.cfg.ListCap)
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +90,7 @@ func (s *Service) SuggestUsers(ctx context.Context, viewer *User) ([]*User, erro
 	if err != nil {
 		return nil, err
 	}
-	cands, err := s.Store.SampleUsers(ctx, from, want+len(skip))
+	cands, err := s.store.SampleUsers(ctx, from, want+len(skip))
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (s *Service) SuggestUsers(ctx context.Context, viewer *User) ([]*User, erro
 // randomUserPoint returns a random id between the oldest active user's
 // and now, so that samples start anywhere among the real accounts.
 func (s *Service) randomUserPoint(ctx context.Context) (string, error) {
-	oldest, err := s.Store.SampleUsers(ctx, "000000000000000000000000", 1)
+	oldest, err := s.store.SampleUsers(ctx, "000000000000000000000000", 1)
 	if err != nil || len(oldest) == 0 {
 		return "000000000000000000000000", err
 	}
