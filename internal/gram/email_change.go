@@ -42,7 +42,7 @@ func (s *Service) ChangeEmail(ctx context.Context, u *User, current, email strin
 		return nil, err
 	}
 	token := randomHex(32)
-	confirm, err := s.outboxMailTo(MailEmailConfirm, email, u, MailData{NewEmail: email, Link: s.cfg.PublicURL + ConfirmEmailPath + token})
+	confirm, err := s.outboxMailTo(MailEmailConfirm, email, u, MailData{NewEmail: email, Link: s.cfg.PublicURL + ConfirmEmailPath + token, Expires: s.cfg.ConfirmTTL})
 	if err != nil {
 		return nil, err
 	}

@@ -39,6 +39,9 @@ type MailData struct {
 	Username  string
 	Link      string // the action link (reset, confirm) or the client URL
 	NewEmail  string // for the email-change mails
+	// Expires is how long Link works, as the service enforces it (reset
+	// and confirmation links); zero for links that do not expire.
+	Expires time.Duration
 }
 
 // MailRenderer renders an email of one kind for one recipient.

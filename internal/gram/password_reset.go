@@ -24,7 +24,7 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 		return err
 	}
 	token := randomHex(32)
-	m, err := s.outboxMail(MailPasswordReset, u, MailData{Link: s.cfg.ClientURL + "/reset-password/" + token})
+	m, err := s.outboxMail(MailPasswordReset, u, MailData{Link: s.cfg.ClientURL + "/reset-password/" + token, Expires: s.cfg.ResetTTL})
 	if err != nil {
 		return err
 	}

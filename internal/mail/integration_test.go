@@ -94,7 +94,7 @@ func mailpitFind(t *testing.T, rcpt string) mailpitMessage {
 
 func resetMessage(t *testing.T, rcpt string) gram.Message {
 	t.Helper()
-	m, err := newTemplates(t).Render(gram.MailPasswordReset, rcpt, gram.MailData{Firstname: "Zoë", Link: resetLink})
+	m, err := newTemplates(t).Render(gram.MailPasswordReset, rcpt, gram.MailData{Firstname: "Zoë", Link: resetLink, Expires: 10 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}

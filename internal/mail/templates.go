@@ -20,29 +20,31 @@ var templateFS embed.FS
 // Brand is what the templates say about the product. Zero fields get
 // defaults from DefaultBrand.
 type Brand struct {
-	Product   string        // product name, e.g. "InstaMERN"
-	ClientURL string        // web client origin, the default button link
-	Signature string        // closing line, e.g. "The InstaMERN team"
-	ResetTTL  time.Duration // how long a reset link lives (told to the user)
+	Product   string // product name, e.g. "InstaMERN"
+	ClientURL string // web client origin, the default button link
+	Signature string // closing line, e.g. "The InstaMERN team"
 }
 
 // DefaultBrand is the original's branding.
 var DefaultBrand = Brand{
 	Product:   "InstaMERN",
 	ClientURL: "https://instamern.netlify.app",
-	ResetTTL:  10 * time.Minute,
 }
 
-// kinds lists the mail kinds and whether their link is required: a reset
-// or confirmation mail without its link would be useless, the notices fall
-// back to the client URL.
-var kinds = map[string]bool{
-	gram.MailWelcome:         false,
-	gram.MailPasswordReset:   true,
-	gram.MailPasswordChanged: false,
-	gram.MailEmailConfirm:    true,
-	gram.MailEmailChanging:   false,
-	gram.MailEmailChanged:    false,
+// needs is what a mail kind cannot do without.
+type needs struct {
+	link    bool // a reset or confirmation mail without its link is useless; notices fall back to the client URL
+	expires bool // the template tells how long the link works, which only the service knows
+}
+
+// kinds lists the mail kinds and what each needs.
+var kinds = map[string]needs{
+	gram.MailWelcome:         {},
+	gram.MailPasswordReset:   {link: true, expires: true},
+	gram.MailPasswordChanged: {},
+	gram.MailEmailConfirm:    {link: true},
+	gram.MailEmailChanging:   {},
+	gram.MailEmailChanged:    {},
 }
 
 // Templates renders gram's emails from the embedded templates. It is safe
@@ -87,9 +89,6 @@ func (b Brand) withDefaults() Brand {
 	if b.Signature == "" {
 		b.Signature = "The " + b.Product + " team"
 	}
-	if b.ResetTTL <= 0 {
-		b.ResetTTL = DefaultBrand.ResetTTL
-	}
 	return b
 }
 
@@ -101,21 +100,24 @@ type view struct {
 	Name    string // how to greet: first name, else username
 	Subject string
 	Action  string // button label
-	Expiry  string // "10 minutes"
+	Expiry  string // data.Expires in words: "10 minutes"
 }
 
 // Render implements gram.MailRenderer. The returned message has no ID: the
 // caller (the outbox) assigns it.
 func (t *Templates) Render(kind, to string, data gram.MailData) (gram.Message, error) {
-	needLink, ok := kinds[kind]
+	need, ok := kinds[kind]
 	if !ok {
 		return gram.Message{}, fmt.Errorf("mail: unknown mail kind %q", kind)
 	}
 	if strings.TrimSpace(to) == "" {
 		return gram.Message{}, errors.New("mail: no recipient")
 	}
+	if need.expires && data.Expires <= 0 {
+		return gram.Message{}, fmt.Errorf("mail: %s needs the link's lifetime", kind)
+	}
 	if data.Link == "" {
-		if needLink {
+		if need.link {
 			return gram.Message{}, fmt.Errorf("mail: %s needs a link", kind)
 		}
 		data.Link = t.brand.ClientURL + "/"
@@ -128,7 +130,7 @@ func (t *Templates) Render(kind, to string, data gram.MailData) (gram.Message, e
 		Brand:    t.brand,
 		To:       to,
 		Name:     firstNonBlank(data.Firstname, data.Username),
-		Expiry:   humanDuration(t.brand.ResetTTL),
+		Expiry:   humanDuration(data.Expires),
 	}
 	return t.execute(kind, v)
 }

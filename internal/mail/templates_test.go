@@ -3,6 +3,7 @@ package mail_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/mail"
@@ -29,7 +30,7 @@ func TestTemplates_Render(t *testing.T) {
 	}{
 		{gram.MailWelcome, gram.MailData{Firstname: "Ada"}, "Welcome to InstaMERN",
 			[]string{"Hello, Ada 👋", "We're glad to have you!", "https://instamern.netlify.app/"}},
-		{gram.MailPasswordReset, gram.MailData{Firstname: "Ada", Link: resetLink}, "Reset your password",
+		{gram.MailPasswordReset, gram.MailData{Firstname: "Ada", Link: resetLink, Expires: 10 * time.Minute}, "Reset your password",
 			[]string{"To proceed with the password reset", resetLink, "expires in 10 minutes"}},
 		{gram.MailPasswordChanged, gram.MailData{Username: "ada"}, "Your password was changed",
 			[]string{"Hello, ada 👋", "@ada", "was just changed", "https://instamern.netlify.app/"}},
@@ -93,7 +94,7 @@ func TestTemplates_RenderEscapesHTML(t *testing.T) {
 func TestTemplates_RenderRejectsUnsafeLink(t *testing.T) {
 	tpl := newTemplates(t)
 	for _, link := range []string{"javascript:alert(1)", "/reset-password/x", "ftp://example.com/x"} {
-		if _, err := tpl.Render(gram.MailPasswordReset, "ada@example.com", gram.MailData{Link: link}); err == nil {
+		if _, err := tpl.Render(gram.MailPasswordReset, "ada@example.com", gram.MailData{Link: link, Expires: time.Hour}); err == nil {
 			t.Errorf("link %q: no error", link)
 		}
 	}
@@ -125,7 +126,8 @@ func TestTemplates_RenderErrors(t *testing.T) {
 		{"UnknownKind", "newsletter", "ada@example.com", gram.MailData{}},
 		{"EmptyKind", "", "ada@example.com", gram.MailData{}},
 		{"NoRecipient", gram.MailWelcome, " ", gram.MailData{}},
-		{"ResetWithoutLink", gram.MailPasswordReset, "ada@example.com", gram.MailData{}},
+		{"ResetWithoutLink", gram.MailPasswordReset, "ada@example.com", gram.MailData{Expires: time.Hour}},
+		{"ResetWithoutLifetime", gram.MailPasswordReset, "ada@example.com", gram.MailData{Link: resetLink}},
 		{"ConfirmWithoutLink", gram.MailEmailConfirm, "ada@example.com", gram.MailData{}},
 	}
 	for _, tt := range tests {
@@ -138,7 +140,7 @@ func TestTemplates_RenderErrors(t *testing.T) {
 }
 
 func TestTemplates_Brand(t *testing.T) {
-	tpl, err := mail.NewTemplates(mail.Brand{Product: "Gram", ClientURL: "http://localhost:3000/", Signature: "Cheers, Gram", ResetTTL: 60 * 60e9})
+	tpl, err := mail.NewTemplates(mail.Brand{Product: "Gram", ClientURL: "http://localhost:3000/", Signature: "Cheers, Gram"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +153,7 @@ func TestTemplates_Brand(t *testing.T) {
 			t.Errorf("lacks %q", w)
 		}
 	}
-	m, _ = tpl.Render(gram.MailPasswordReset, "a@example.com", gram.MailData{Link: "http://localhost:3000/reset-password/x"})
+	m, _ = tpl.Render(gram.MailPasswordReset, "a@example.com", gram.MailData{Link: "http://localhost:3000/reset-password/x", Expires: time.Hour})
 	if !strings.Contains(m.Text, "expires in 1 hour") {
 		t.Errorf("expiry not told:\n%s", m.Text)
 	}
