@@ -61,7 +61,7 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
 	}
 	defer closeLimiter()
 	handler := api.NewServer(svc, api.Config{
-		Production: cfg.Production(), TLS: cfg.TLSCertFile != "", CORSOrigins: cfg.CORSOrigins, JWTSecrets: cfg.JWTSecrets, TokenTTL: cfg.JWTExpiresIn,
+		Production: cfg.Production(), TLS: cfg.TLSCertFile != "", CORSOrigins: cfg.CORSOrigins, JWTSecrets: cfg.JWTSecrets,
 		AuthLimit: cfg.Limits.Auth, WriteLimit: cfg.Limits.Write, ReadLimit: cfg.Limits.Read, LoginFails: cfg.Limits.LoginFails,
 		ResetMails:     cfg.Limits.ResetMails,
 		TrustedProxies: cfg.Limits.TrustedProxies, ForwardedHeader: cfg.Limits.ForwardedHeader, Media: blob.Handler(blobs),

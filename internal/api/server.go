@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"time"
 
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/ratelimit"
@@ -20,7 +19,6 @@ type Config struct {
 	TLS          bool           // served over HTTPS by this process: HSTS and secure cookies too
 	CORSOrigins  []string       // exact origins allowed to call with credentials
 	JWTSecrets   []string       // the first signs; all verify (rotation)
-	TokenTTL     time.Duration  // lifetime of a token and its cookie
 	MaxBodyBytes int64          // JSON bodies; default 1 MiB
 	MaxUpload    int64          // multipart uploads; default 20 MiB + slack
 	AuthLimit    ratelimit.Rule // per-IP and per-user limit on login, signup, password and account changes
@@ -51,15 +49,14 @@ type Server struct {
 }
 
 // NewServer builds the API around svc. limiter may be nil (in-process).
+// A token and its cookie live as long as the session they carry
+// (svc.Config().SessionTTL).
 func NewServer(svc *gram.Service, cfg Config, limiter ratelimit.Limiter, log *slog.Logger) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 21 << 20
-	}
-	if cfg.TokenTTL <= 0 {
-		cfg.TokenTTL = 90 * 24 * time.Hour
 	}
 	if limiter == nil {
 		limiter = ratelimit.NewMemory(nil)
@@ -70,7 +67,7 @@ func NewServer(svc *gram.Service, cfg Config, limiter ratelimit.Limiter, log *sl
 	if cfg.SNS == nil {
 		cfg.SNS = &sns.Verifier{}
 	}
-	s := &Server{svc: svc, cfg: cfg, log: log, tokens: newTokens(cfg.JWTSecrets, cfg.TokenTTL), limiter: limiter}
+	s := &Server{svc: svc, cfg: cfg, log: log, tokens: newTokens(cfg.JWTSecrets, svc.Config().SessionTTL), limiter: limiter}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.middleware(mux)
