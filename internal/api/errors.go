@@ -12,25 +12,29 @@ import (
 // are carried in a *gram.Error like the domain's codes and mapped by the
 // same table.
 const (
-	eMethodNotAllowed = "method_not_allowed" // the path exists, the method does not
-	eBadGateway       = "bad_gateway"        // a service we called for the client (SNS) failed
+	eMethodNotAllowed    = "method_not_allowed"    // the path exists, the method does not
+	eBadGateway          = "bad_gateway"           // a service called for the client (SNS) failed
+	eRangeNotSatisfiable = "range_not_satisfiable" // a media Range beyond the object
+	ePreconditionFailed  = "precondition_failed"   // a media If-Match or If-Unmodified-Since not met
 )
 
 // statuses maps error codes to HTTP statuses: the only such table. An
 // error without a code (not a *gram.Error) is internal.
 var statuses = map[string]int{
-	gram.EINVALID:      http.StatusBadRequest,
-	gram.EUNAUTHORIZED: http.StatusUnauthorized,
-	gram.EFORBIDDEN:    http.StatusForbidden,
-	gram.ENOTFOUND:     http.StatusNotFound,
-	gram.ECONFLICT:     http.StatusConflict,
-	gram.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	gram.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
-	gram.ERATELIMIT:    http.StatusTooManyRequests,
-	gram.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	gram.EINTERNAL:     http.StatusInternalServerError,
-	eMethodNotAllowed:  http.StatusMethodNotAllowed,
-	eBadGateway:        http.StatusBadGateway,
+	gram.EINVALID:        http.StatusBadRequest,
+	gram.EUNAUTHORIZED:   http.StatusUnauthorized,
+	gram.EFORBIDDEN:      http.StatusForbidden,
+	gram.ENOTFOUND:       http.StatusNotFound,
+	gram.ECONFLICT:       http.StatusConflict,
+	gram.ETOOLARGE:       http.StatusRequestEntityTooLarge,
+	gram.EUNSUPPORTED:    http.StatusUnsupportedMediaType,
+	gram.ERATELIMIT:      http.StatusTooManyRequests,
+	gram.EUNAVAILABLE:    http.StatusServiceUnavailable,
+	gram.EINTERNAL:       http.StatusInternalServerError,
+	eMethodNotAllowed:    http.StatusMethodNotAllowed,
+	eBadGateway:          http.StatusBadGateway,
+	eRangeNotSatisfiable: http.StatusRequestedRangeNotSatisfiable,
+	ePreconditionFailed:  http.StatusPreconditionFailed,
 }
 
 // errBusy is what a request that ran out of time gets.
@@ -83,9 +87,4 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 			s.writeError(w, r, err)
 		}
 	})
-}
-
-// fail writes a fail envelope with a status and message.
-func fail(w http.ResponseWriter, status int, msg string) {
-	encode(w, status, failBody{Status: "fail", Message: msg})
 }

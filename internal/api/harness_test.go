@@ -97,7 +97,9 @@ func withAuthLimit(n int) option {
 
 func withMaxUpload(n int64) option { return withAPI(func(c *api.Config) { c.MaxUpload = n }) }
 
-func withMedia(h http.Handler) option { return withAPI(func(c *api.Config) { c.Media = h }) }
+func withMedia(h func(http.ResponseWriter, *http.Request) error) option {
+	return withAPI(func(c *api.Config) { c.Media = h })
+}
 
 // withDomains sets the service's mail domain check.
 func withDomains(d gram.DomainChecker) option { return func(s *setup) { s.domains = d } }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/instamern/gram/internal/api"
+	"github.com/instamern/gram/internal/blob"
 )
 
 // §1.3: CORS for the client's origin, with credentials.
@@ -230,7 +231,7 @@ func TestRateLimit(t *testing.T) {
 
 // A panic in a handler becomes a 500 "error" envelope.
 func TestPanic(t *testing.T) {
-	h := newHarness(t, backends()[0], withMedia(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })))
+	h := newHarness(t, backends()[0], withMedia(func(http.ResponseWriter, *http.Request) error { panic("boom") }))
 	st, body := h.do(t, "GET", "/media/users/x.jpg", "", nil)
 	if st != 500 || body["status"] != "error" || strings.Contains(body["message"].(string), "boom") {
 		t.Errorf("panic: %d %v", st, body)
@@ -264,5 +265,29 @@ func TestMedia(t *testing.T) {
 			!strings.Contains(string(raw), `"status":"fail"`) {
 			t.Fatalf("unsatisfiable range: %d %q %s", res.StatusCode, res.Header.Get("Content-Type"), raw)
 		}
+		if cr := res.Header.Get("Content-Range"); !strings.HasPrefix(cr, "bytes */") {
+			t.Errorf("Content-Range = %q, want the object's size", cr)
+		}
 	})
+	path := strings.TrimPrefix(photo, h.srv.URL)
+	t.Run("PreconditionFailed", func(t *testing.T) {
+		res, raw := h.request(t, "GET", path, "", nil, map[string]string{"If-Match": `"other"`})
+		wantFail(t, res.StatusCode, envelopeOf(t, res, raw), http.StatusPreconditionFailed, "Precondition Failed.")
+	})
+	t.Run("MethodNotAllowed", func(t *testing.T) {
+		st, body := h.do(t, "POST", path, "", nil)
+		wantFail(t, st, body, http.StatusMethodNotAllowed, "The method POST is not allowed on "+path+".")
+	})
+}
+
+// A media store that is down is a busy server (503), in the fail envelope.
+func TestMedia_StoreDown(t *testing.T) {
+	s3, err := blob.NewS3(t.Context(), blob.S3Config{Bucket: "b", Region: "us-east-1", Endpoint: "http://127.0.0.1:1",
+		ForcePathStyle: true, AccessKeyID: "k", SecretAccessKey: "s", MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, backends()[0], withMedia(blob.Handler(s3)))
+	st, body := h.do(t, "GET", "/media/users/a.jpg", "", nil)
+	wantFail(t, st, body, http.StatusServiceUnavailable, "The server is busy. Please try again later.")
 }

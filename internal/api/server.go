@@ -30,7 +30,9 @@ type Config struct {
 	// ForwardedHeader is that header: "X-Forwarded-For" (default) or "Forwarded".
 	TrustedProxies  []netip.Prefix
 	ForwardedHeader string
-	Media           http.Handler // serves GET /media/{key...}; nil when media is elsewhere
+	// Media serves GET /media/{key...} (blob.Handler), nil when media is
+	// elsewhere; what it returns is answered like a handler's error.
+	Media func(http.ResponseWriter, *http.Request) error
 	// SNSTopicARN, when set, enables POST /instamern/webhooks/ses for SES
 	// bounce and complaint notifications of that topic, checked by SNS
 	// (nil means an sns.Verifier trusting only SNS hosts).

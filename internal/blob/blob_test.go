@@ -1,11 +1,13 @@
 package blob_test
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/instamern/gram/internal/blob"
 	"github.com/instamern/gram/internal/gram"
@@ -94,39 +96,51 @@ func typeName(s gram.BlobStore) string {
 	return "other"
 }
 
+// Handler writes successes only; every refusal is returned, with nothing
+// written, for the API to answer.
 func TestHandler(t *testing.T) {
 	m := blob.NewMem("http://localhost")
 	m.Put(t.Context(), "u/a.jpg", strings.NewReader("0123456789"), 10, "image/jpeg")
 	h := blob.Handler(m)
 	tests := []struct {
-		name, method, path, rangeHdr string
-		want                         int
-		body                         string
+		name, method, path string
+		hdr                map[string]string
+		want               int // status written on success
+		body               string
+		err                error // returned on refusal
 	}{
-		{"Get", "GET", "/media/u/a.jpg", "", 200, "0123456789"},
-		{"Head", "HEAD", "/media/u/a.jpg", "", 200, ""},
-		{"Range", "GET", "/media/u/a.jpg", "bytes=2-4", 206, "234"},
-		{"Missing", "GET", "/media/u/b.jpg", "", 404, ""},
-		{"InvalidKey", "GET", "/media/u/../a.jpg", "", 404, ""},
-		{"OutsideMedia", "GET", "/other/u/a.jpg", "", 404, ""},
-		{"Post", "POST", "/media/u/a.jpg", "", 405, ""},
+		{"Get", "GET", "/media/u/a.jpg", nil, 200, "0123456789", nil},
+		{"Head", "HEAD", "/media/u/a.jpg", nil, 200, "", nil},
+		{"Range", "GET", "/media/u/a.jpg", map[string]string{"Range": "bytes=2-4"}, 206, "234", nil},
+		{"NotModified", "GET", "/media/u/a.jpg", map[string]string{"If-Modified-Since": time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)}, 304, "", nil},
+		{"Missing", "GET", "/media/u/b.jpg", nil, 0, "", gram.ErrNotFound},
+		{"InvalidKey", "GET", "/media/u/../a.jpg", nil, 0, "", gram.ErrNotFound},
+		{"OutsideMedia", "GET", "/other/u/a.jpg", nil, 0, "", gram.ErrNotFound},
+		{"BadRange", "GET", "/media/u/a.jpg", map[string]string{"Range": "bytes=99-"}, 0, "", blob.ErrRangeNotSatisfiable},
+		{"IfMatch", "GET", "/media/u/a.jpg", map[string]string{"If-Match": `"other"`}, 0, "", blob.ErrPreconditionFailed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req := httptest.NewRequest(tt.method, tt.path, nil)
-			if tt.rangeHdr != "" {
-				req.Header.Set("Range", tt.rangeHdr)
+			for k, v := range tt.hdr {
+				req.Header.Set(k, v)
 			}
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if rec.Code != tt.want {
-				t.Fatalf("status = %d, want %d", rec.Code, tt.want)
-			}
-			if tt.want >= 300 {
+			err := h(rec, req)
+			if tt.err != nil {
+				if !errors.Is(err, tt.err) || rec.Body.Len() != 0 || rec.Code != http.StatusOK { // 200: the recorder's default, nothing written
+					t.Fatalf("err = %v, wrote %d %q; want %v and nothing written", err, rec.Code, rec.Body, tt.err)
+				}
 				return
+			}
+			if err != nil || rec.Code != tt.want {
+				t.Fatalf("status = %d, err = %v, want %d", rec.Code, err, tt.want)
 			}
 			if rec.Body.String() != tt.body {
 				t.Errorf("body = %q, want %q", rec.Body.String(), tt.body)
+			}
+			if tt.want == http.StatusNotModified {
+				return
 			}
 			hdr := rec.Result().Header
 			for k, v := range map[string]string{"Content-Type": "image/jpeg", "Cache-Control": blob.CacheControl, "X-Content-Type-Options": "nosniff"} {
@@ -144,9 +158,8 @@ func TestHandler_StoreDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := httptest.NewRecorder()
-	blob.Handler(s).ServeHTTP(rec, httptest.NewRequest("GET", "/media/u/a.jpg", nil))
-	if rec.Code != http.StatusServiceUnavailable {
-		t.Errorf("status = %d, want 503", rec.Code)
+	err = blob.Handler(s)(httptest.NewRecorder(), httptest.NewRequest("GET", "/media/u/a.jpg", nil))
+	if gram.ErrorCode(err) != gram.EUNAVAILABLE {
+		t.Errorf("err = %v, want EUNAVAILABLE", err)
 	}
 }
