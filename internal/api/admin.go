@@ -44,14 +44,6 @@ type auditView struct {
 	CreatedAt  string `json:"createdAt"`
 }
 
-// nextCursor is the "next" of a page, "" when nothing follows.
-func nextCursor(p gram.Page) string {
-	if !p.HasCursor() {
-		return ""
-	}
-	return cursor(p.CursorAt, p.CursorID)
-}
-
 // handleAdminUsers lists accounts: ?q= filters on username or email,
 // ?limit= and ?before= page.
 func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request) error {

@@ -99,6 +99,12 @@ func decode(r *http.Request, dst any) error {
 	return decodeJSON(raw, dst)
 }
 
+// decodeBody limits and decodes a JSON body.
+func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, dst any) error {
+	limitBody(w, r, s.cfg.MaxBodyBytes)
+	return decode(r, dst)
+}
+
 // decodeJSON unmarshals one JSON object into dst, rejecting invalid UTF-8
 // (which encoding/json would silently turn into U+FFFD and store),
 // duplicate keys (an attacker could otherwise smuggle a second value past

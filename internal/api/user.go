@@ -143,22 +143,6 @@ func (s *Server) handleResetPassword(w http.ResponseWriter, r *http.Request) err
 	return s.answerWithToken(w, r, http.StatusOK, "Your password has been updated successfully.", u, ss)
 }
 
-func (s *Server) handleFollow(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.svc.Follow(r.Context(), currentUser(r.Context()), r.PathValue("username"))
-	if err != nil {
-		return err
-	}
-	return ok(w, http.StatusOK, envelope{Message: "Now, you are following " + t.Username})
-}
-
-func (s *Server) handleUnfollow(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.svc.Unfollow(r.Context(), currentUser(r.Context()), r.PathValue("username"))
-	if err != nil {
-		return err
-	}
-	return ok(w, http.StatusOK, envelope{Message: "Now, you aren't following " + t.Username})
-}
-
 // handleLogout always answers 200 JSON (the client requires it) and ends
 // the presented session when the token is valid.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
@@ -260,10 +244,4 @@ func (s *Server) handleDeleteAccount(w http.ResponseWriter, r *http.Request) err
 	}
 	s.clearCookie(w)
 	return ok(w, http.StatusOK, envelope{Message: "Your account has been deleted.", Data: nullData{}})
-}
-
-// decodeBody limits and decodes a JSON body.
-func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, dst any) error {
-	limitBody(w, r, s.cfg.MaxBodyBytes)
-	return decode(r, dst)
 }
