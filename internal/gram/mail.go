@@ -90,6 +90,13 @@ type OutboxStore interface {
 	// message is retried at retryAt, or given up for good when giveUp is
 	// set. Returns ErrNotFound or ErrConflict as MarkMailSent does.
 	MarkMailFailed(ctx context.Context, id, claim, lastError string, retryAt time.Time, giveUp bool) error
+	// RenewMailLease extends the lease of a pending message to until, for
+	// the holder of claim while its send is in progress: a sender renews
+	// short leases instead of taking a long one, so that the claim of a
+	// sender that died runs out soon. Returns ErrNotFound for an unknown
+	// id, and ErrConflict when claim is no longer the latest claim or the
+	// message is no longer pending (sent or given up).
+	RenewMailLease(ctx context.Context, id, claim string, until time.Time) error
 	// SuppressMail records that email (lowercased) must get no more mail,
 	// and why (SuppressBounce, SuppressComplaint). Suppressing an address
 	// again keeps the first record.

@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -14,30 +15,38 @@ import (
 // Sender defaults, used for zero fields.
 const (
 	DefaultInterval    = 5 * time.Second
-	DefaultLease       = 2 * time.Minute
+	DefaultLease       = 15 * time.Second
 	DefaultSendTimeout = 30 * time.Second
 	DefaultBatchSize   = 10
 	DefaultMaxAttempts = 8
+	DefaultWorkers     = 4
 )
 
 // Sender delivers the outbox: it claims due messages from Store, sends
 // each through Transport, and records the outcome. Any number of Senders
 // (goroutines or replicas) may share one store: the store's lease keeps a
-// claimed message from being claimed again, and a Sender never starts a
-// send that could outlive its lease. Delivery is at least once: a crash
+// claimed message from being claimed again.
+//
+// A lease is short and renewed while its send is in progress, so the
+// claims of a sender that died (or froze) run out within one Lease and
+// another sender retries them then; a send is cut short when its lease is
+// about to end unrenewed, so a live sender never sends a message that
+// another may have claimed. Delivery is still at least once: a crash
 // between sending and marking sends again after the lease.
 //
-// Bodies are never logged; only ids, recipients, subjects and errors.
+// Bodies are never logged; only ids, masked recipients, subjects and
+// errors.
 type Sender struct {
 	Store     gram.OutboxStore
 	Transport gram.Mailer
 	Log       *slog.Logger // nil means slog.Default()
 
 	Interval    time.Duration // pause between passes that found less than a full batch
-	Lease       time.Duration // how long a claim holds; should exceed SendTimeout
+	Lease       time.Duration // how long a claim holds unrenewed; renewed every Lease/3 during a send
 	SendTimeout time.Duration // bound of one delivery
 	BatchSize   int           // messages per claim
 	MaxAttempts int           // attempts before giving up for good
+	Workers     int           // sends in progress at once
 	// Backoff says how long to wait after failed attempt n (1-based);
 	// nil means ExpBackoff(30*time.Second, time.Hour).
 	Backoff func(attempt int) time.Duration
@@ -80,61 +89,127 @@ func (s *Sender) wakeChan() chan struct{} {
 	return s.wake
 }
 
-// Run flushes the outbox until ctx is done, then returns nil. A pass that
-// found a full batch is followed by another at once; otherwise Run waits
-// Interval or a Wake. Store errors are logged and retried next pass.
+// Run delivers the outbox until ctx is done, then waits for the sends in
+// progress (cut short by ctx) to be recorded and returns nil. Up to
+// Workers messages are in flight at once, each bounded by SendTimeout:
+// whenever a worker is free, Run claims as many due messages as there are
+// free workers, so one slow or hung send holds one worker only. When a
+// claim found fewer due messages than free workers, Run waits Interval or
+// a Wake. Store errors are logged and retried next pass.
 func (s *Sender) Run(ctx context.Context) error {
+	free := make(chan struct{}, s.workers()) // a token per busy worker
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for {
-		n, err := s.Flush(ctx)
+		n := acquire(ctx, free, min(s.batchSize(), s.workers()))
+		if n == 0 {
+			return nil
+		}
+		batch, leaseEnd, err := s.claim(ctx, n)
 		if err != nil && ctx.Err() == nil {
 			s.logger().ErrorContext(ctx, "mail: outbox pass failed", "err", err)
 		}
-		if n >= s.batchSize() && err == nil {
+		for range n - len(batch) {
+			<-free
+		}
+		for _, m := range batch {
+			wg.Go(func() {
+				defer func() { <-free }()
+				s.deliver(ctx, m, leaseEnd)
+			})
+		}
+		if len(batch) == n && err == nil {
 			continue
 		}
-		t := time.NewTimer(s.interval())
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !s.pause(ctx) {
 			return nil
-		case <-s.wakeChan():
-		case <-t.C:
 		}
-		t.Stop()
 	}
 }
 
-// Flush makes one pass: it claims up to BatchSize due messages and tries
-// each once. It returns how many it claimed, and the claim's error or
-// ctx's error if ctx ended the pass early (the unsent rest is retried
-// after its lease).
-func (s *Sender) Flush(ctx context.Context) (int, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
+// acquire takes at least one and at most max worker tokens, waiting for
+// the first; it returns how many it took, 0 when ctx ended first.
+func acquire(ctx context.Context, free chan struct{}, max int) int {
+	select {
+	case free <- struct{}{}:
+	case <-ctx.Done():
+		return 0
 	}
-	claimedAt := s.now()
-	lease := s.lease()
-	batch, err := s.Store.ClaimMail(ctx, claimedAt, lease, s.batchSize())
+	n := 1
+	for ; n < max; n++ {
+		select {
+		case free <- struct{}{}:
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+// pause waits Interval or a Wake; false means ctx ended.
+func (s *Sender) pause(ctx context.Context) bool {
+	t := time.NewTimer(s.interval())
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-s.wakeChan():
+	case <-t.C:
+	}
+	return true
+}
+
+// Flush makes one pass: it claims up to BatchSize due messages, tries
+// each once (Workers at a time) and returns when all are recorded. It
+// returns how many it claimed, and the claim's error or ctx's error if
+// ctx ended the pass early (the unsent rest is retried after its lease).
+func (s *Sender) Flush(ctx context.Context) (int, error) {
+	batch, leaseEnd, err := s.claim(ctx, s.batchSize())
 	if err != nil {
 		return 0, err
 	}
-	leaseEnd := claimedAt.Add(lease)
+	free := make(chan struct{}, s.workers())
+	var wg sync.WaitGroup
 	for _, m := range batch {
-		if err := ctx.Err(); err != nil {
-			return len(batch), err
+		select {
+		case free <- struct{}{}:
+		case <-ctx.Done():
 		}
-		s.deliver(ctx, m, leaseEnd)
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-free }()
+			s.deliver(ctx, m, leaseEnd)
+		})
 	}
+	wg.Wait()
 	return len(batch), ctx.Err()
 }
 
-// deliver sends one claimed message and records the outcome.
+// claim leases up to n due messages; leaseEnd is when their lease ends
+// unless renewed.
+func (s *Sender) claim(ctx context.Context, n int) (batch []gram.OutboxMail, leaseEnd time.Time, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, time.Time{}, err
+	}
+	claimedAt := s.now()
+	batch, err = s.Store.ClaimMail(ctx, claimedAt, s.lease(), n)
+	return batch, claimedAt.Add(s.lease()), err
+}
+
+// errLeaseLost cuts a send short: its lease ended, or is about to end,
+// without a renewal, so another sender may own the message.
+var errLeaseLost = errors.New("mail: lease lost during the send")
+
+// deliver sends one claimed message, keeping its lease while the send is
+// in progress, and records the outcome.
 func (s *Sender) deliver(ctx context.Context, m gram.OutboxMail, leaseEnd time.Time) {
 	log := s.logger().With("mail_id", m.ID, "attempt", m.Attempts)
-	// Durations, not deadlines: Now may be a fake clock, ctx runs on the
-	// real one.
-	timeout := min(s.sendTimeout(), leaseEnd.Sub(s.now()))
-	if timeout <= 0 {
+	// A duration, not a deadline: Now may be a fake clock, timers run on
+	// the real one.
+	left := leaseEnd.Sub(s.now())
+	if left <= 0 {
 		// The lease is over: another sender may own the message by now.
 		log.WarnContext(ctx, "mail: lease expired before sending; left for a later pass")
 		return
@@ -142,9 +217,15 @@ func (s *Sender) deliver(ctx context.Context, m gram.OutboxMail, leaseEnd time.T
 	if s.suppressed(ctx, log, m) {
 		return
 	}
-	sendCtx, cancel := context.WithTimeout(ctx, timeout)
-	err := s.Transport.Send(sendCtx, m.Message)
-	cancel()
+	sendCtx, cancel := context.WithTimeout(ctx, s.sendTimeout())
+	defer cancel()
+	leaseCtx, loseLease := context.WithCancelCause(sendCtx)
+	release := s.keepLease(ctx, log, m, left, loseLease)
+	err := s.Transport.Send(leaseCtx, m.Message)
+	release()
+	if err != nil && errors.Is(context.Cause(leaseCtx), errLeaseLost) {
+		err = fmt.Errorf("%w: %w", errLeaseLost, err)
+	}
 	// Record the outcome even if ctx was canceled meanwhile (shutdown):
 	// a sent message that is not marked would be sent again.
 	rec, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -197,7 +278,7 @@ func (s *Sender) markSent(ctx context.Context, log *slog.Logger, m gram.OutboxMa
 func (s *Sender) markFailed(rec, parent context.Context, log *slog.Logger, m gram.OutboxMail, sendErr error) {
 	now := s.now()
 	retryAt, giveUp := now.Add(s.backoff(m.Attempts)), m.Attempts >= s.maxAttempts()
-	if parent.Err() != nil {
+	if parent.Err() != nil || errors.Is(sendErr, errLeaseLost) {
 		retryAt, giveUp = now, false
 	}
 	msg := truncate(sendErr.Error(), 1000)
@@ -253,6 +334,7 @@ func (s *Sender) lease() time.Duration       { return orDefault(s.Lease, Default
 func (s *Sender) sendTimeout() time.Duration { return orDefault(s.SendTimeout, DefaultSendTimeout) }
 func (s *Sender) batchSize() int             { return orDefault(s.BatchSize, DefaultBatchSize) }
 func (s *Sender) maxAttempts() int           { return orDefault(s.MaxAttempts, DefaultMaxAttempts) }
+func (s *Sender) workers() int               { return orDefault(s.Workers, DefaultWorkers) }
 
 func orDefault[T time.Duration | int](v, def T) T {
 	if v <= 0 {

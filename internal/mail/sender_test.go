@@ -18,13 +18,15 @@ import (
 // memOutbox is an in-memory gram.OutboxStore with the contract's claim
 // semantics, one mutex making each method atomic.
 type memOutbox struct {
-	mu    sync.Mutex
-	mails map[string]*gram.OutboxMail
-	order []string
-	marks map[string]int // MarkMailSent calls per id
-	err   error          // returned by ClaimMail when set
-	sup   map[string]bool
-	claim int // claims made, for claim tokens
+	mu       sync.Mutex
+	mails    map[string]*gram.OutboxMail
+	order    []string
+	marks    map[string]int // MarkMailSent calls per id
+	err      error          // returned by ClaimMail when set
+	sup      map[string]bool
+	claim    int // claims made, for claim tokens
+	renewals int
+	renewErr error // returned by RenewMailLease when set
 }
 
 func newMemOutbox() *memOutbox {
@@ -98,6 +100,24 @@ func (s *memOutbox) MarkMailFailed(_ context.Context, id, claim, lastError strin
 		return err
 	}
 	m.LastError, m.NextAttemptAt, m.Failed = lastError, retryAt, giveUp
+	return nil
+}
+
+func (s *memOutbox) RenewMailLease(_ context.Context, id, claim string, until time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.renewErr != nil {
+		return s.renewErr
+	}
+	m, err := s.held(id, claim)
+	if err != nil {
+		return err
+	}
+	if !m.SentAt.IsZero() || m.Failed {
+		return gram.ErrConflict
+	}
+	m.NextAttemptAt = until
+	s.renewals++
 	return nil
 }
 
@@ -189,6 +209,7 @@ func TestSender_Flush(t *testing.T) {
 	for _, m := range rec.Sent() {
 		ids = append(ids, m.ID)
 	}
+	slices.Sort(ids) // a pass sends its batch concurrently
 	if !slices.Equal(ids, []string{"a", "b", "c"}) {
 		t.Errorf("sent %v", ids)
 	}
@@ -364,12 +385,14 @@ func TestSender_SendTimeout(t *testing.T) {
 	}
 }
 
+// TestSender_LeaseExpiredLeavesRest: a worker that reaches a message of
+// its batch after the message's lease ended leaves it to a later pass.
 func TestSender_LeaseExpiredLeavesRest(t *testing.T) {
 	store, clk := newMemOutbox(), &clock{t: t0}
 	enqueue(t, store, t0, "a", "b")
 	// Each send takes (on the fake clock) longer than the whole lease.
 	tr := mailerFunc(func(ctx context.Context, m gram.Message) error { clk.Add(2 * time.Minute); return nil })
-	s := &mail.Sender{Store: store, Transport: tr, Log: quiet(), Now: clk.Now, Lease: time.Minute}
+	s := &mail.Sender{Store: store, Transport: tr, Log: quiet(), Now: clk.Now, Lease: time.Minute, Workers: 1}
 	if n := flush(t, s); n != 2 {
 		t.Fatalf("claimed %d", n)
 	}

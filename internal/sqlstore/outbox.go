@@ -75,20 +75,26 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 }
 
 func (s *Store) MarkMailSent(ctx context.Context, id, claim string, at time.Time) error {
-	return s.wrap("mark mail sent", s.markMail(ctx, id, claim, `sent_at = ?, last_error = ''`, ms(at)))
+	return s.wrap("mark mail sent", s.markMail(ctx, id, claim, `sent_at = ?, last_error = ''`, "", ms(at)))
 }
 
 func (s *Store) MarkMailFailed(ctx context.Context, id, claim, lastError string, retryAt time.Time, giveUp bool) error {
-	return s.wrap("mark mail failed", s.markMail(ctx, id, claim, `last_error = ?, next_attempt_at = ?, failed = ?`,
+	return s.wrap("mark mail failed", s.markMail(ctx, id, claim, `last_error = ?, next_attempt_at = ?, failed = ?`, "",
 		lastError, ms(retryAt), giveUp))
 }
 
-// markMail sets the columns of message id if claim is its latest claim.
-// When no row matched, it tells an unknown id (ErrNotFound) from a claim
-// that another sender has superseded (ErrConflict).
-func (s *Store) markMail(ctx context.Context, id, claim, set string, args ...any) error {
+func (s *Store) RenewMailLease(ctx context.Context, id, claim string, until time.Time) error {
+	return s.wrap("renew mail lease", s.markMail(ctx, id, claim, `next_attempt_at = ?`,
+		` AND sent_at = 0 AND failed = FALSE`, ms(until)))
+}
+
+// markMail sets the columns of message id if claim is its latest claim
+// (and the extra condition and holds). When no row matched, it tells an
+// unknown id (ErrNotFound) from a claim that another sender has
+// superseded or a message no longer in that state (ErrConflict).
+func (s *Store) markMail(ctx context.Context, id, claim, set, and string, args ...any) error {
 	return s.inTx(ctx, func(t tx) error {
-		err := mustAffect(t.exec(ctx, `UPDATE mail_outbox SET `+set+` WHERE id = ? AND claim_token = ?`,
+		err := mustAffect(t.exec(ctx, `UPDATE mail_outbox SET `+set+` WHERE id = ? AND claim_token = ?`+and,
 			append(args, id, claim)...))
 		if !errors.Is(err, gram.ErrNotFound) {
 			return err

@@ -17,6 +17,8 @@ var outboxTests = []test{
 	{"ClaimMail/ConcurrentClaimersDisjoint", testClaimConcurrent},
 	{"MarkMail/StaleClaimRefused", testMarkStaleClaim},
 	{"SuppressMail/OK", testSuppressMail},
+	{"RenewMailLease/ExtendsHoldersLease", testRenewLease},
+	{"RenewMailLease/RefusedWhenNotHeld", testRenewLeaseRefused},
 }
 
 func newMail(t *testing.T, s gram.Store, due time.Time) gram.OutboxMail {
@@ -199,4 +201,36 @@ func testSuppressMail(t *testing.T, s gram.Store) {
 	if suppressed("bob@example.com") {
 		t.Error("suppressing ada suppressed bob")
 	}
+}
+
+// testRenewLease: the holder's renewal moves the lease end, so nobody
+// claims the message until the renewed lease runs out.
+func testRenewLease(t *testing.T, s gram.Store) {
+	m := newMail(t, s, T0)
+	c := claim(t, s, T0, time.Minute, 10)[0]
+	noErr(t, "RenewMailLease", s.RenewMailLease(t.Context(), m.ID, c.ClaimToken, At(3*time.Minute)))
+	if got := claim(t, s, At(3*time.Minute-time.Millisecond), time.Minute, 10); len(got) != 0 {
+		t.Errorf("claim during the renewed lease = %d messages; want 0", len(got))
+	}
+	got := claim(t, s, At(3*time.Minute), time.Minute, 10)
+	if len(got) != 1 || got[0].Attempts != 2 || got[0].ClaimToken == c.ClaimToken {
+		t.Errorf("claim after the renewed lease = %+v; want the message, 2 attempts, a new claim token", got)
+	}
+}
+
+// testRenewLeaseRefused: only the latest claim of a pending message can
+// be renewed: not a superseded claim, nor a message sent or given up.
+func testRenewLeaseRefused(t *testing.T, s gram.Store) {
+	wantErr(t, "RenewMailLease(unknown)", s.RenewMailLease(t.Context(), missingID(), "x", At(time.Hour)), gram.ErrNotFound)
+	m := newMail(t, s, T0)
+	stale := claim(t, s, T0, time.Minute, 10)[0].ClaimToken
+	fresh := claim(t, s, At(time.Minute), time.Minute, 10)[0].ClaimToken
+	wantErr(t, "RenewMailLease(stale claim)", s.RenewMailLease(t.Context(), m.ID, stale, At(time.Hour)), gram.ErrConflict)
+	noErr(t, "MarkMailSent", s.MarkMailSent(t.Context(), m.ID, fresh, At(time.Minute)))
+	wantErr(t, "RenewMailLease(sent)", s.RenewMailLease(t.Context(), m.ID, fresh, At(time.Hour)), gram.ErrConflict)
+
+	g := newMail(t, s, At(2*time.Minute))
+	gc := claim(t, s, At(2*time.Minute), time.Minute, 10)[0].ClaimToken
+	noErr(t, "MarkMailFailed(give up)", s.MarkMailFailed(t.Context(), g.ID, gc, "550", At(time.Hour), true))
+	wantErr(t, "RenewMailLease(given up)", s.RenewMailLease(t.Context(), g.ID, gc, At(time.Hour)), gram.ErrConflict)
 }
