@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/instamern/gram/internal/gram"
+)
 
 // commentView is a comment, in a post detail or as just written.
 type commentView struct {
@@ -9,6 +13,10 @@ type commentView struct {
 	CommentedBy   string `json:"commentedBy"`
 	CommentedPost string `json:"commentedPost"`
 	CommentedAt   string `json:"commentedAt"`
+}
+
+func newCommentView(c *gram.Comment) commentView {
+	return commentView{ID: c.ID, Comment: c.Text, CommentedBy: c.AuthorID, CommentedPost: c.PostID, CommentedAt: isoTime(c.CreatedAt)}
 }
 
 func (s *Server) handleComment(w http.ResponseWriter, r *http.Request) error {
@@ -22,8 +30,7 @@ func (s *Server) handleComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return ok(w, http.StatusCreated, envelope{Message: "Commented!", Data: map[string]any{"comment": commentView{
-		ID: c.ID, Comment: c.Text, CommentedBy: c.AuthorID, CommentedPost: c.PostID, CommentedAt: isoTime(c.CreatedAt)}}})
+	return ok(w, http.StatusCreated, envelope{Message: "Commented!", Data: map[string]any{"comment": newCommentView(c)}})
 }
 
 func (s *Server) handleDeleteComment(w http.ResponseWriter, r *http.Request) error {

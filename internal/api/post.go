@@ -20,11 +20,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) error {
 	for _, p := range feed.Posts {
 		items = append(items, s.postView(r.Context(), p, feed.Likes[p.ID]))
 	}
-	var next string
-	if feed.Next.HasCursor() {
-		next = cursor(feed.Next.CursorAt, feed.Next.CursorID)
-	}
-	return ok(w, http.StatusOK, envelope{Results: count(len(items)), Next: next, Data: map[string]any{"posts": items}})
+	return ok(w, http.StatusOK, envelope{Results: count(len(items)), Next: nextCursor(feed.Next), Data: map[string]any{"posts": items}})
 }
 
 // detailView is the post detail (P2).
@@ -40,7 +36,7 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) error {
 	}
 	cs := make([]commentView, 0, len(d.Comments))
 	for _, c := range d.Comments {
-		cs = append(cs, commentView{ID: c.ID, Comment: c.Text, CommentedBy: c.AuthorID, CommentedPost: c.PostID, CommentedAt: isoTime(c.CreatedAt)})
+		cs = append(cs, newCommentView(c))
 	}
 	return ok(w, http.StatusOK, envelope{Data: map[string]any{"post": detailView{postView: s.postView(r.Context(), d.Post, d.Likes), Comments: cs}}})
 }
