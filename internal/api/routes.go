@@ -6,7 +6,9 @@ import "net/http"
 // middleware strips it. Literal segments are registered next to the
 // {id} patterns and win by specificity, so "/posts/upload" never reaches
 // the post-detail handler. Every API route is in one rate-limit class
-// (auth, write or read); health checks and media are in none.
+// (auth, write or read); health checks and media are in none. Handlers
+// are served to anyone (handle), to a logged-in user only (requireUser), or
+// to anyone with the user when there is one (optionalUser).
 func (s *Server) routes(mux *http.ServeMux) {
 	auth, write, read := s.limitBy(classAuth), s.limitBy(classWrite), s.limitBy(classRead)
 

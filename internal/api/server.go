@@ -1,6 +1,8 @@
 // Package api serves the InstaMERN HTTP API (CONTRACT.md) over the gram
 // service: every route is in routes.go; handlers decode, call one use
-// case, and encode the contract's JSON envelope.
+// case, and encode the contract's JSON envelope, or return their error,
+// which errors.go maps to a status and writes, the same way for every
+// route.
 package api
 
 import (
