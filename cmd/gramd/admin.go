@@ -10,8 +10,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/instamern/gram/internal/app"
 	"github.com/instamern/gram/internal/gram"
-	"github.com/instamern/gram/internal/sqlstore"
 )
 
 // The first admin never comes from an open endpoint: it is made on the
@@ -26,33 +26,23 @@ const adminUsage = `usage:
       sets a user's role (default admin) and ends the user's sessions`
 
 // runAdmin runs "gramd admin ARGS".
-func runAdmin(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout io.Writer) error {
+func runAdmin(ctx context.Context, cfg app.Config, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
 		return errors.New(adminUsage)
 	}
-	svc, closeStore, err := adminService(ctx, cfg)
+	cfg.DBMaxConns = 2 // one command at a time
+	a, err := app.OpenService(ctx, cfg, app.Overrides{})
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer a.Close()
 	switch args[0] {
 	case "create":
-		return adminCreate(ctx, svc, args[1:], stdin, stdout)
+		return adminCreate(ctx, a.Service, args[1:], stdin, stdout)
 	case "promote":
-		return adminPromote(ctx, svc, args[1:], stdout)
+		return adminPromote(ctx, a.Service, args[1:], stdout)
 	}
 	return fmt.Errorf("unknown admin command %q\n%s", args[0], adminUsage)
-}
-
-// adminService opens the store (applying migrations, as the server does)
-// and builds a service with only what accounts need.
-func adminService(ctx context.Context, cfg Config) (*gram.Service, func(), error) {
-	store, err := sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{MaxOpenConns: 2})
-	if err != nil {
-		return nil, nil, err
-	}
-	svc := gram.New(gram.Deps{Store: store, Hasher: gram.NewHasher(gram.OWASPArgon2, 0)}, gram.Config{ClientURL: cfg.ClientURL})
-	return svc, func() { _ = store.Close() }, nil
 }
 
 func adminCreate(ctx context.Context, svc *gram.Service, args []string, stdin io.Reader, stdout io.Writer) error {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"github.com/instamern/gram/internal/testenv"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -12,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instamern/gram/internal/app"
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/sqlstore"
+	"github.com/instamern/gram/internal/testenv"
 )
 
 const cliPassword = "quiet-harbor-lantern-42"
@@ -87,7 +88,7 @@ func TestAdminCLI(t *testing.T) {
 		}
 	})
 	t.Run("PasswordFromStdin", func(t *testing.T) {
-		cfg, err := loadConfig(func(k string) string { return map[string]string{"DATA_DIR": dir}[k] })
+		cfg, err := app.Load(func(k string) string { return map[string]string{"DATA_DIR": dir}[k] })
 		if err != nil {
 			t.Fatal(err)
 		}

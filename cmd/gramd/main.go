@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/instamern/gram/internal/app"
 )
 
 func main() {
@@ -24,11 +26,11 @@ func main() {
 
 // run is the whole program; tests call it with their own environment.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	getenv, err := withDotEnv(getenv)
+	getenv, err := app.WithDotEnv(getenv)
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	cfg, err := loadConfig(getenv)
+	cfg, err := app.Load(getenv)
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}

@@ -9,135 +9,33 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
-	"github.com/instamern/gram/internal/api"
-	"github.com/instamern/gram/internal/blob"
-	"github.com/instamern/gram/internal/gram"
-	"github.com/instamern/gram/internal/mail"
-	"github.com/instamern/gram/internal/media"
-	"github.com/instamern/gram/internal/ratelimit/redislimit"
-	"github.com/instamern/gram/internal/sqlstore"
+	"github.com/instamern/gram/internal/app"
 )
 
-// serve wires the adapters around the service, serves until ctx ends, then
-// drains in-flight requests and background work.
-func serve(ctx context.Context, cfg Config, stdout io.Writer) error {
+// serve builds the application, serves until ctx ends, then drains
+// in-flight requests and background work.
+func serve(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stdout, nil))
-	for _, w := range cfg.warnings() {
+	for _, w := range cfg.Warnings() {
 		log.Warn("config: " + w)
 	}
-	store, err := sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{MaxOpenConns: cfg.DBMaxConns})
+	a, err := app.New(ctx, cfg, app.Overrides{Log: log})
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	blobs, err := blob.Open(ctx, blob.Config{URL: cfg.MediaURL, AppURL: cfg.PublicURL, Endpoint: cfg.S3.Endpoint,
-		Region: cfg.S3.Region, ForcePathStyle: cfg.S3.ForcePathStyle, Delivery: cfg.S3.Delivery,
-		PublicURL: cfg.S3.PublicURL, PresignTTL: cfg.S3.PresignTTL})
-	if err != nil {
-		return fmt.Errorf("media store: %w", err)
-	}
-	templates, err := mail.NewTemplates(mail.Brand{ClientURL: cfg.ClientURL})
-	if err != nil {
-		return err
-	}
-	transport, err := mail.Open(cfg.MailURL, mail.Options{From: cfg.MailFrom, SESEndpoint: cfg.SESEndpoint, Logger: log})
-	if err != nil {
-		return fmt.Errorf("mail: %w", err)
-	}
-	sender := &mail.Sender{Store: store, Transport: transport, Log: log, MaxAttempts: cfg.MailAttempts,
-		Backoff: mail.ExpBackoff(cfg.MailRetryMin, time.Hour)}
-	deps := gram.Deps{Store: store, Blobs: blobs, Images: media.New(media.Config{}), Mail: templates,
-		Hasher: gram.NewHasher(gram.OWASPArgon2, 0), Log: log, MailQueued: sender.Wake}
-	if cfg.CheckDomain {
-		deps.Domains = &mail.DomainCheck{}
-	}
-	svc := gram.New(deps, gram.Config{ClientURL: cfg.ClientURL, PublicURL: cfg.PublicURL, SessionTTL: cfg.JWTExpiresIn})
-	limiter, closeLimiter, err := redislimit.Open(ctx, cfg.RedisURL)
-	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
-	}
-	defer closeLimiter()
-	handler := api.NewServer(svc, api.Config{
-		Production: cfg.Production(), TLS: cfg.TLSCertFile != "", CORSOrigins: cfg.CORSOrigins, JWTSecrets: cfg.JWTSecrets,
-		AuthLimit: cfg.Limits.Auth, WriteLimit: cfg.Limits.Write, ReadLimit: cfg.Limits.Read, LoginFails: cfg.Limits.LoginFails,
-		ResetMails:     cfg.Limits.ResetMails,
-		TrustedProxies: cfg.Limits.TrustedProxies, ForwardedHeader: cfg.Limits.ForwardedHeader, Media: blob.Handler(blobs),
-		SNSTopicARN: cfg.SNSTopicARN,
-	}, limiter, log)
-	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	done := runBackground(bg, svc, sender, blobs, log)
-	err = listenAndServe(ctx, cfg, handler, log)
-	stopBG()
-	<-done
+	defer a.Close()
+	stop := app.Start(ctx, a.Runners()...)
+	err = listenAndServe(ctx, cfg, a.HTTPServer(cfg.Addr), log)
+	stop()
 	return err
-}
-
-// runBackground starts the outbox sender and the story and media
-// sweepers; the returned channel closes when all have stopped.
-func runBackground(ctx context.Context, svc *gram.Service, sender *mail.Sender, blobs gram.BlobStore, log *slog.Logger) <-chan struct{} {
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = sender.Run(ctx) })
-	wg.Go(func() { sweepStories(ctx, svc, log) })
-	wg.Go(func() { sweepMedia(ctx, svc, blobs, log) })
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	return done
-}
-
-// sweepStories deletes expired stories and their media every ten minutes.
-func sweepStories(ctx context.Context, svc *gram.Service, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		if n, err := svc.SweepStories(ctx, 500); err != nil && ctx.Err() == nil {
-			log.Error("sweep stories", "err", err)
-		} else if n > 0 {
-			log.Info("swept expired stories", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// mediaGrace protects uploads in flight (object written, row not yet)
-// from the orphan sweep.
-const mediaGrace = 24 * time.Hour
-
-// sweepMedia deletes media objects that no row references (left by a
-// crash between upload and insert, or a failed delete), every six hours.
-func sweepMedia(ctx context.Context, svc *gram.Service, blobs gram.BlobStore, log *slog.Logger) {
-	t := time.NewTicker(6 * time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		referenced := func(key string) (bool, error) { return svc.MediaReferenced(ctx, key) }
-		n, err := blob.Sweep(ctx, blobs, "users/", time.Now().Add(-mediaGrace), referenced)
-		if err != nil && ctx.Err() == nil {
-			log.Error("sweep media", "err", err)
-		}
-		if n > 0 {
-			log.Info("swept orphaned media", "count", n)
-		}
-	}
 }
 
 // listenAndServe serves until ctx ends, then shuts down gracefully,
 // giving in-flight requests up to 20 seconds. With TLS_CERT_FILE and
 // TLS_KEY_FILE it serves HTTPS (TLS 1.2 or newer, HTTP/2) itself.
-func listenAndServe(ctx context.Context, cfg Config, h http.Handler, log *slog.Logger) error {
-	srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
-		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+func listenAndServe(ctx context.Context, cfg app.Config, srv *http.Server, log *slog.Logger) error {
 	tlsOn := cfg.TLSCertFile != ""
 	if tlsOn {
 		cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)

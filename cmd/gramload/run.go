@@ -55,8 +55,8 @@ func openTarget(ctx context.Context, c *config, r *Report, t *target, prog *prog
 		cleanup()
 		return nil, err
 	}
-	t.base, r.Backend = srv.base, srv.store.Dialect()
-	if err := countRows(ctx, srv.store, &r.Dataset); err != nil {
+	t.base, r.Backend = srv.base, srv.app.Store.Dialect()
+	if err := countRows(ctx, srv.app.Store, &r.Dataset); err != nil {
 		_ = srv.close()
 		cleanup()
 		return nil, err
@@ -130,7 +130,7 @@ func runPhases(ctx context.Context, c *config, r *Report, t *target, s *sut, pro
 	}
 	likes := &likeCheck{t: t, vus: vus}
 	if s.srv != nil {
-		likes.store = s.srv.store
+		likes.store = s.srv.app.Store
 	}
 	if c.cpuprofile != "" {
 		f, err := os.Create(c.cpuprofile)

@@ -9,27 +9,21 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
-	"sync"
 	"time"
 
-	"github.com/instamern/gram/internal/api"
-	"github.com/instamern/gram/internal/blob"
+	"github.com/instamern/gram/internal/app"
 	"github.com/instamern/gram/internal/gram"
-	"github.com/instamern/gram/internal/mail"
-	"github.com/instamern/gram/internal/media"
-	"github.com/instamern/gram/internal/ratelimit"
-	"github.com/instamern/gram/internal/sqlstore"
 )
 
-// server is the real API in this process, wired as gramd wires it
-// (serve.go), except: rate limits are off, mail goes nowhere, the access
-// log is formatted but discarded, and it listens on a free loopback port.
+// server is the real API in this process, built as gramd builds it
+// (internal/app), except: rate limits are off, mail goes nowhere, the
+// access log is formatted but discarded, of the background work only the
+// mail sender runs, and it listens on a free loopback port.
 type server struct {
-	base  string
-	store *sqlstore.Store
-	srv   *http.Server
-	stop  func()
+	base string
+	app  *app.App
+	srv  *http.Server
+	stop func()
 }
 
 func startServer(ctx context.Context, dbURL, dataDir string, hashSlots int) (*server, error) {
@@ -38,43 +32,29 @@ func startServer(ctx context.Context, dbURL, dataDir string, hashSlots int) (*se
 		return nil, err
 	}
 	base := "http://" + ln.Addr().String()
-	store, err := sqlstore.Open(ctx, dbURL, sqlstore.Options{})
+	a, err := openApp(ctx, dbURL, dataDir, base, hashSlots)
 	if err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
-	s, err := wire(ctx, store, dataDir, base, hashSlots)
-	if err != nil {
-		_ = ln.Close()
-		_ = store.Close()
-		return nil, err
-	}
+	s := &server{base: base, app: a, srv: a.HTTPServer(ln.Addr().String()), stop: app.Start(ctx, a.SendMail)}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
 }
 
-func wire(ctx context.Context, store *sqlstore.Store, dataDir, base string, hashSlots int) (*server, error) {
+// openApp builds the application on dbURL and dataDir, served at base.
+func openApp(ctx context.Context, dbURL, dataDir, base string, hashSlots int) (*app.App, error) {
+	env := map[string]string{"DATABASE_URL": dbURL, "DATA_DIR": dataDir, "PUBLIC_URL": base, "JWT_SECRET": randomSecret(),
+		"RATE_LIMIT_AUTH": "off", "RATE_LIMIT_WRITE": "off", "RATE_LIMIT_READ": "off",
+		"RATE_LIMIT_LOGIN_FAILURES": "off", "RATE_LIMIT_RESET_MAIL": "off"}
+	cfg, err := app.Load(func(k string) string { return env[k] })
+	if err != nil {
+		return nil, err
+	}
 	// Production logs every request as JSON; format it, then drop it.
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	blobs, err := blob.Open(ctx, blob.Config{URL: filepath.Join(dataDir, "media"), AppURL: base})
-	if err != nil {
-		return nil, err
-	}
-	templates, err := mail.NewTemplates(mail.Brand{})
-	if err != nil {
-		return nil, err
-	}
-	sender := &mail.Sender{Store: store, Transport: discardMail{}, Log: log}
-	svc := gram.New(gram.Deps{Store: store, Blobs: blobs, Images: media.New(media.Config{}), Mail: templates,
-		Hasher: gram.NewHasher(gram.OWASPArgon2, hashSlots), Log: log, MailQueued: sender.Wake}, gram.Config{})
-	handler := api.NewServer(svc, api.Config{JWTSecrets: []string{randomSecret()}, Media: blob.Handler(blobs)},
-		ratelimit.NewMemory(nil), log)
-	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = sender.Run(bg) })
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
-		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
-	return &server{base: base, store: store, srv: srv, stop: func() { cancel(); wg.Wait() }}, nil
+	return app.New(ctx, cfg, app.Overrides{Log: log, Transport: discardMail{},
+		Hasher: gram.NewHasher(gram.OWASPArgon2, hashSlots)})
 }
 
 // close shuts the server down and closes the store.
@@ -83,7 +63,7 @@ func (s *server) close() error {
 	defer cancel()
 	err := s.srv.Shutdown(ctx)
 	s.stop()
-	return errors.Join(err, s.store.Close())
+	return errors.Join(err, s.app.Close())
 }
 
 func randomSecret() string {

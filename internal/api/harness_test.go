@@ -22,12 +22,12 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/instamern/gram/internal/api"
+	"github.com/instamern/gram/internal/app"
 	"github.com/instamern/gram/internal/blob"
 	"github.com/instamern/gram/internal/clocktest"
 	"github.com/instamern/gram/internal/dbtest"
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/mail"
-	"github.com/instamern/gram/internal/media"
 	"github.com/instamern/gram/internal/ratelimit"
 	"github.com/instamern/gram/internal/sqlstore"
 )
@@ -85,6 +85,13 @@ type setup struct {
 	domains gram.DomainChecker
 }
 
+// adjust applies the API options in order.
+func (s setup) adjust(c *api.Config) {
+	for _, f := range s.api {
+		f(c)
+	}
+}
+
 // option adjusts the stack a harness builds.
 type option func(*setup)
 
@@ -109,38 +116,67 @@ func cheapHasher() *gram.Hasher {
 	return gram.NewHasher(gram.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, 0)
 }
 
-// newHarness builds store, blobs, image pipeline, templates and service
-// around a fake clock, and serves the API on an httptest server.
+// testEnv is the environment of every test server: the test client URL
+// and secret, auth and write limits too high to reach, the others off.
+var testEnv = map[string]string{"CLIENT_URL": testOrigin, "JWT_SECRET": testSecret,
+	"RATE_LIMIT_AUTH": "100000/1h", "RATE_LIMIT_WRITE": "100000/1h", "RATE_LIMIT_READ": "off",
+	"RATE_LIMIT_LOGIN_FAILURES": "off", "RATE_LIMIT_RESET_MAIL": "off"}
+
+// newApp builds the application as gramd does, from testEnv with env over
+// it and from ov, allowing testOrigin alone, and closes it when the test
+// ends. Unless ov says otherwise it hashes cheaply and sends no mail: tests
+// deliver the outbox themselves (flushMail).
+func newApp(t testing.TB, env map[string]string, ov app.Overrides) *app.App {
+	t.Helper()
+	cfg, err := app.Load(func(k string) string {
+		if v, set := env[k]; set {
+			return v
+		}
+		return testEnv[k]
+	})
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	cfg.CORSOrigins = []string{testOrigin}
+	if ov.Transport == nil {
+		ov.Transport = &mail.Recorder{}
+	}
+	if ov.Hasher == nil {
+		ov.Hasher = cheapHasher()
+	}
+	a, err := app.New(t.Context(), cfg, ov)
+	if err != nil {
+		t.Fatalf("app: %v", err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	return a
+}
+
+// newHarness builds the application on a fresh store, in-memory blobs and
+// a fake clock, and serves the API on an httptest server.
 func newHarness(t testing.TB, b backend, opts ...option) *harness {
 	t.Helper()
-	store := b.open(t)
-	blobs := blob.NewMem("")
-	templates, err := mail.NewTemplates(mail.Brand{ClientURL: testOrigin})
-	if err != nil {
-		t.Fatalf("templates: %v", err)
-	}
 	var set setup
 	for _, o := range opts {
 		o(&set)
 	}
-	clk := clocktest.New(time.Now().UTC().Truncate(time.Millisecond))
-	hasher := cheapHasher()
-	svc := gram.New(gram.Deps{Store: store, Blobs: blobs, Images: media.New(media.Config{}), Mail: templates,
-		Hasher: hasher, Domains: set.domains, Clock: clk.Now}, gram.Config{ClientURL: testOrigin})
-	cfg := api.Config{
-		CORSOrigins: []string{testOrigin},
-		JWTSecrets:  []string{testSecret},
-		AuthLimit:   ratelimit.Rule{Limit: 100000, Window: time.Hour},
-		WriteLimit:  ratelimit.Rule{Limit: 100000, Window: time.Hour},
-		Media:       blob.Handler(blobs),
-	}
-	for _, f := range set.api {
-		f(&cfg)
-	}
-	srv := httptest.NewServer(api.NewServer(svc, cfg, nil, nil))
-	t.Cleanup(srv.Close)
-	blobs.PublicBase = srv.URL
-	return &harness{srv: srv, svc: svc, store: store, blobs: blobs, clock: clk, hasher: hasher}
+	h := &harness{store: b.open(t), blobs: blob.NewMem(""), hasher: cheapHasher(),
+		clock: clocktest.New(time.Now().UTC().Truncate(time.Millisecond))}
+	h.start(t, nil, nil, set)
+	h.blobs.PublicBase = h.srv.URL
+	return h
+}
+
+// start builds the application around h's store, blobs, clock and hasher,
+// with env over testEnv and the limiter (nil: in process), and serves it
+// on a new httptest server.
+func (h *harness) start(t testing.TB, env map[string]string, limiter ratelimit.Limiter, set setup) {
+	t.Helper()
+	a := newApp(t, env, app.Overrides{Store: h.store, Blobs: h.blobs, Clock: h.clock.Now, Hasher: h.hasher,
+		Limiter: limiter, Domains: set.domains, API: set.adjust})
+	h.svc = a.Service
+	h.srv = httptest.NewServer(a.Handler)
+	t.Cleanup(h.srv.Close)
 }
 
 // user is a signed-up test user.

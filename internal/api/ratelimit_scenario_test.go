@@ -2,14 +2,11 @@ package api_test
 
 import (
 	"net/http"
-	"net/http/httptest"
-	"net/netip"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/instamern/gram/internal/api"
-	"github.com/instamern/gram/internal/blob"
 	"github.com/instamern/gram/internal/ratelimit"
 	"github.com/instamern/gram/internal/ratelimit/ratelimittest"
 )
@@ -19,15 +16,13 @@ import (
 // the client IP, so one test can speak from many addresses.
 func (h *harness) limited(t *testing.T, l ratelimit.Limiter, adjust func(*api.Config)) *harness {
 	t.Helper()
-	cfg := api.Config{CORSOrigins: []string{testOrigin}, JWTSecrets: []string{testSecret}, Media: blob.Handler(h.blobs),
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
-	adjust(&cfg)
-	srv := httptest.NewServer(api.NewServer(h.svc, cfg, l, nil))
-	t.Cleanup(srv.Close)
 	h2 := *h
-	h2.srv = srv
+	h2.start(t, limitedEnv, l, setup{api: []func(*api.Config){adjust}})
 	return &h2
 }
+
+// limitedEnv turns the limits of testEnv off and trusts loopback.
+var limitedEnv = map[string]string{"RATE_LIMIT_AUTH": "off", "RATE_LIMIT_WRITE": "off", "TRUSTED_PROXIES": "127.0.0.0/8,::1/128"}
 
 // from sends a request as client ip; it returns the status, envelope and headers.
 func (h *harness) from(t *testing.T, ip, method, path, token string, body any) (int, map[string]any, http.Header) {

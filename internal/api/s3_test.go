@@ -3,20 +3,17 @@ package api_test
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"github.com/instamern/gram/internal/testenv"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/instamern/gram/internal/api"
+	"github.com/instamern/gram/internal/app"
 	"github.com/instamern/gram/internal/blob"
-	"github.com/instamern/gram/internal/gram"
-	"github.com/instamern/gram/internal/mail"
-	"github.com/instamern/gram/internal/media"
-	"net/http/httptest"
+	"github.com/instamern/gram/internal/testenv"
 )
 
 // TestS3Journey runs the media journey of the API (post, story and avatar
@@ -76,17 +73,11 @@ func newS3Harness(t *testing.T, delivery string) *harness {
 	if err != nil {
 		t.Fatalf("S3 store: %v", err)
 	}
-	templates, err := mail.NewTemplates(mail.Brand{ClientURL: testOrigin})
-	if err != nil {
-		t.Fatal(err)
-	}
 	hasher := cheapHasher()
-	svc := gram.New(gram.Deps{Store: store, Blobs: blobs, Images: media.New(media.Config{}), Mail: templates, Hasher: hasher},
-		gram.Config{ClientURL: testOrigin})
-	mux.Handle("/", api.NewServer(svc, api.Config{
-		CORSOrigins: []string{testOrigin}, JWTSecrets: []string{testSecret}, Media: blob.Handler(blobs),
-	}, nil, nil))
-	return &harness{srv: srv, svc: svc, store: store, hasher: hasher}
+	a := newApp(t, map[string]string{"RATE_LIMIT_AUTH": "off", "RATE_LIMIT_WRITE": "off"},
+		app.Overrides{Store: store, Blobs: blobs, Hasher: hasher})
+	mux.Handle("/", a.Handler)
+	return &harness{srv: srv, svc: a.Service, store: store, hasher: hasher}
 }
 
 // mustLoad fetches url like a browser's <img> and checks it is a JPEG.

@@ -6,16 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/instamern/gram/internal/api"
+	"github.com/instamern/gram/internal/app"
 	"github.com/instamern/gram/internal/blob"
-	"github.com/instamern/gram/internal/gram"
-	"github.com/instamern/gram/internal/mail"
 	"github.com/instamern/gram/internal/media"
-	"github.com/instamern/gram/internal/ratelimit"
 )
 
 // FuzzUpload feeds arbitrary multipart bodies (and boundaries) to the
@@ -80,15 +78,10 @@ func FuzzUpload(f *testing.F) {
 func fuzzServer(f *testing.F) (http.Handler, *blob.Mem, string) {
 	store := openSQLite(f)
 	blobs := blob.NewMem("http://media.example")
-	templates, err := mail.NewTemplates(mail.Brand{ClientURL: testOrigin})
-	if err != nil {
-		f.Fatal(err)
-	}
-	svc := gram.New(gram.Deps{Store: store, Blobs: blobs, Images: media.New(media.Config{MaxBytes: 256 << 10, MaxPixels: 1 << 20, Concurrency: 1}),
-		Mail: templates, Hasher: cheapHasher()}, gram.Config{ClientURL: testOrigin})
-	limit := ratelimit.Rule{Limit: 1 << 30, Window: time.Hour}
-	handler := api.NewServer(svc, api.Config{JWTSecrets: []string{testSecret}, MaxUpload: 256 << 10,
-		AuthLimit: limit, WriteLimit: limit, ReadLimit: limit}, nil, nil)
+	limit := strconv.Itoa(1<<30) + "/1h"
+	handler := newApp(f, map[string]string{"RATE_LIMIT_AUTH": limit, "RATE_LIMIT_WRITE": limit, "RATE_LIMIT_READ": limit},
+		app.Overrides{Store: store, Blobs: blobs, Images: media.New(media.Config{MaxBytes: 256 << 10, MaxPixels: 1 << 20, Concurrency: 1}),
+			API: func(c *api.Config) { c.MaxUpload = 256 << 10 }}).Handler
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("POST", "/instamern/users/signup", strings.NewReader(`{"firstname":"Fuzz","lastname":"User",`+
 		`"username":"fuzz","email":"fuzz@example.com","password":"`+testPassword+`","passwordConfirm":"`+testPassword+`"}`))

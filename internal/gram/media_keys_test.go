@@ -5,14 +5,12 @@ import (
 	"context"
 	"image"
 	"image/jpeg"
-	"path/filepath"
 	"testing"
 
+	"github.com/instamern/gram/internal/app"
 	"github.com/instamern/gram/internal/blob"
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/mail"
-	"github.com/instamern/gram/internal/media"
-	"github.com/instamern/gram/internal/sqlstore"
 )
 
 // TestMediaReferenced checks the orphan test that the media sweep uses:
@@ -20,14 +18,18 @@ import (
 // of a deleted post, a replaced avatar, or a made-up key under a user is not.
 func TestMediaReferenced(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "g.db"), sqlstore.Options{})
+	env := map[string]string{"DATA_DIR": t.TempDir()}
+	cfg, err := app.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	tpl, _ := mail.NewTemplates(mail.Brand{})
-	svc := gram.New(gram.Deps{Store: store, Blobs: blob.NewMem("http://x"), Images: media.New(media.Config{}), Mail: tpl,
-		Hasher: gram.NewHasher(gram.Argon2Params{Memory: 64, Time: 1, Threads: 1}, 1)}, gram.Config{})
+	a, err := app.New(ctx, cfg, app.Overrides{Blobs: blob.NewMem("http://x"), Transport: &mail.Recorder{},
+		Hasher: gram.NewHasher(gram.Argon2Params{Memory: 64, Time: 1, Threads: 1}, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	svc := a.Service
 	u, _, err := svc.Signup(ctx, gram.SignupInput{Firstname: "Al", Lastname: "Ice", Username: "alice",
 		Email: "a@example.com", Password: "tulip-orbit-42", PasswordConfirm: "tulip-orbit-42"}, gram.Client{})
 	if err != nil {

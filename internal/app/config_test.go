@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"net/netip"
@@ -160,15 +160,15 @@ func TestLoadConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := loadConfig(func(k string) string { return tt.env[k] })
+			c, err := Load(func(k string) string { return tt.env[k] })
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("loadConfig() error = %v, want one mentioning %q", err, tt.wantErr)
+					t.Fatalf("Load() error = %v, want one mentioning %q", err, tt.wantErr)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("loadConfig() error = %v", err)
+				t.Fatalf("Load() error = %v", err)
 			}
 			tt.check(t, c)
 		})
@@ -218,15 +218,15 @@ func TestWithDotEnv(t *testing.T) {
 	t.Chdir(dir) // no .env here: the default file is absent
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			getenv, err := withDotEnv(func(k string) string { return tt.env[k] })
+			getenv, err := WithDotEnv(func(k string) string { return tt.env[k] })
 			if tt.wantErr {
 				if err == nil {
-					t.Fatal("withDotEnv() error = nil, want one")
+					t.Fatal("WithDotEnv() error = nil, want one")
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("withDotEnv() error = %v", err)
+				t.Fatalf("WithDotEnv() error = %v", err)
 			}
 			for k, want := range tt.want {
 				if got := getenv(k); got != want {
@@ -250,12 +250,12 @@ func TestConfigWarnings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := loadConfig(func(k string) string { return tt.env[k] })
+			c, err := Load(func(k string) string { return tt.env[k] })
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := c.warnings(); len(got) != tt.want {
-				t.Errorf("warnings() = %q, want %d", got, tt.want)
+			if got := c.Warnings(); len(got) != tt.want {
+				t.Errorf("Warnings() = %q, want %d", got, tt.want)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"errors"
@@ -54,8 +54,8 @@ type S3Env struct {
 // Production reports whether APP_ENV is production.
 func (c Config) Production() bool { return c.Env == "production" }
 
-// loadConfig reads the configuration through getenv.
-func loadConfig(getenv func(string) string) (Config, error) {
+// Load reads the configuration through getenv and validates it.
+func Load(getenv func(string) string) (Config, error) {
 	env := func(k, def string) string {
 		if v := strings.TrimSpace(getenv(k)); v != "" {
 			return v
@@ -108,7 +108,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
-	return c, c.validate()
+	return c, c.Validate()
 }
 
 func loadS3(env func(k, def string) string) (S3Env, error) {
@@ -120,10 +120,13 @@ func loadS3(env func(k, def string) string) (S3Env, error) {
 	return s, errors.Join(wrapVar("S3_FORCE_PATH_STYLE", err1), wrapVar("MEDIA_PRESIGN_TTL", err2))
 }
 
-// validate refuses unsafe production settings.
-func (c Config) validate() error {
+// Validate refuses unsafe production settings and an unknown APP_ENV.
+func (c Config) Validate() error {
 	if c.Env != "development" && c.Env != "production" {
 		return fmt.Errorf("APP_ENV must be development or production, not %q", c.Env)
+	}
+	if len(c.JWTSecrets) == 0 || c.JWTSecrets[0] == "" {
+		return errors.New("no JWT secret")
 	}
 	if !c.Production() {
 		return nil
@@ -139,9 +142,9 @@ func (c Config) validate() error {
 	return nil
 }
 
-// warnings lists settings that start but are probably wrong in
+// Warnings lists settings that start but are probably wrong in
 // production: defaults made for a laptop.
-func (c Config) warnings() []string {
+func (c Config) Warnings() []string {
 	if !c.Production() {
 		return nil
 	}
@@ -211,9 +214,11 @@ func wrapVar(name string, err error) error {
 	return fmt.Errorf("%s: %w", name, err)
 }
 
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
+// cmpOr returns v unless it is the zero value (nil, ""), else def.
+func cmpOr[T comparable](v, def T) T {
+	var zero T
+	if v != zero {
+		return v
 	}
-	return b
+	return def
 }

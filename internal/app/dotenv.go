@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"errors"
@@ -8,11 +8,11 @@ import (
 	"github.com/joho/godotenv"
 )
 
-// withDotEnv layers a .env file (in development only, and only for names
+// WithDotEnv layers a .env file (in development only, and only for names
 // the real environment leaves unset) under getenv. A missing .env is
 // fine; a malformed one, or an ENV_FILE that cannot be read, is an error
 // rather than a silent fall-back to the defaults.
-func withDotEnv(getenv func(string) string) (func(string) string, error) {
+func WithDotEnv(getenv func(string) string) (func(string) string, error) {
 	if getenv("APP_ENV") == "production" {
 		return getenv, nil
 	}

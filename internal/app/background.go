@@ -1,0 +1,81 @@
+package app
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/instamern/gram/internal/blob"
+)
+
+// Runner is background work that runs until its context ends.
+type Runner func(ctx context.Context)
+
+// Runners are a server's background work: the outbox sender and the
+// story and media sweeps. An App from OpenService has none.
+func (a *App) Runners() []Runner {
+	if a.sender == nil {
+		return nil
+	}
+	return []Runner{a.SendMail, a.SweepStories, a.SweepMedia}
+}
+
+// Start runs rs, each in a goroutine, until the returned stop is called;
+// stop waits for them. They keep ctx's values but not its cancellation,
+// so that mail and sweeps go on while a shutdown drains requests.
+func Start(ctx context.Context, rs ...Runner) (stop func()) {
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	for _, r := range rs {
+		wg.Go(func() { r(bg) })
+	}
+	return func() { cancel(); wg.Wait() }
+}
+
+// SendMail delivers the outbox until ctx ends; the service wakes it when
+// it queues mail.
+func (a *App) SendMail(ctx context.Context) { _ = a.sender.Run(ctx) }
+
+// SweepStories deletes expired stories and their media every ten minutes.
+func (a *App) SweepStories(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := a.Service.SweepStories(ctx, 500); err != nil && ctx.Err() == nil {
+			a.log.Error("sweep stories", "err", err)
+		} else if n > 0 {
+			a.log.Info("swept expired stories", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// mediaGrace protects uploads in flight (object written, row not yet)
+// from the orphan sweep.
+const mediaGrace = 24 * time.Hour
+
+// SweepMedia deletes media objects that no row references (left by a
+// crash between upload and insert, or a failed delete), every six hours.
+func (a *App) SweepMedia(ctx context.Context) {
+	t := time.NewTicker(6 * time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		referenced := func(key string) (bool, error) { return a.Service.MediaReferenced(ctx, key) }
+		n, err := blob.Sweep(ctx, a.Blobs, "users/", time.Now().Add(-mediaGrace), referenced)
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("sweep media", "err", err)
+		}
+		if n > 0 {
+			a.log.Info("swept orphaned media", "count", n)
+		}
+	}
+}

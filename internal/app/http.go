@@ -1,0 +1,17 @@
+package app
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// HTTPServer returns the server of a.Handler on addr. Its timeouts bound
+// what a slow or idle client holds (a header in 10 seconds, a request or
+// response in 2 minutes, which a 20 MiB upload fits) and its errors are
+// logged as warnings.
+func (a *App) HTTPServer(addr string) *http.Server {
+	return &http.Server{Addr: addr, Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+}
