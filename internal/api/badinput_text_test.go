@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -26,7 +27,8 @@ var sqlInjections = []string{
 	`'||(SELECT email FROM users LIMIT 1)||'`,
 }
 
-// xssPayloads are markup that must never be stored as markup.
+// xssPayloads are markup, which is text like any other: stored as typed,
+// and never sent back as markup (the JSON escapes < and >).
 var xssPayloads = []string{
 	`<script>alert(1)</script>`,
 	`<img src=x onerror=alert(1)>`,
@@ -67,22 +69,24 @@ var storedColumn = map[string][2]string{
 }
 
 // Hostile text in every field of every JSON endpoint: refused with nothing
-// written, or accepted and stored literally (SQL), without markup (XSS)
-// and without control characters; never a 500, never a lost row.
+// written, or accepted and stored literally (SQL, markup) and without
+// control characters, with no raw < or > in the response; never a 500,
+// never a lost row.
 func TestBadInputHostileText(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		fx := newFixture(t, b)
+		literal := func(t *testing.T, field, payload string) {
+			if col, found := storedColumn[field]; found && !slices.Contains(fx.column(t, col[0], col[1]), payload) {
+				t.Errorf("%s: %q is not stored literally in %s.%s", field, payload, col[0], col[1])
+			}
+		}
 		groups := []struct {
 			name     string
 			payloads []string
 			check    func(t *testing.T, field, payload string)
 		}{
-			{"SQL", sqlInjections, func(t *testing.T, field, payload string) {
-				if col, found := storedColumn[field]; found && !slices.Contains(fx.column(t, col[0], col[1]), payload) {
-					t.Errorf("%s: %q is not stored literally in %s.%s", field, payload, col[0], col[1])
-				}
-			}},
-			{"XSS", xssPayloads, func(t *testing.T, _, _ string) { fx.noMarkupStored(t) }},
+			{"SQL", sqlInjections, literal},
+			{"XSS", xssPayloads, literal},
 			{"Control", controlText, func(t *testing.T, _, _ string) { fx.noControlStored(t) }},
 		}
 		eachJSONField(t, fx, func(t *testing.T, ep jsonEndpoint, field string) {
@@ -103,10 +107,8 @@ func TestBadInputHostileText(t *testing.T) {
 						fx.healthy(t)
 						fx.noRowLost(t, before)
 						g.check(t, field, payload)
-						for _, s := range stringsIn(body) {
-							if markup.MatchString(s) {
-								t.Errorf("response carries markup: %q", s)
-							}
+						if bytes.ContainsAny(raw, "<>") {
+							t.Errorf("response carries a raw < or >: %s", raw)
 						}
 					})
 				}
@@ -146,25 +148,4 @@ func (fx *fixture) noRowLost(t *testing.T, before snapshot) {
 		st, body := fx.h.do(t, "GET", "/instamern/users/id/"+u.ID, "", nil)
 		wantSuccess(t, st, body, http.StatusOK)
 	}
-}
-
-// stringsIn returns every string value in a decoded JSON document.
-func stringsIn(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		var out []string
-		for _, x := range v {
-			out = append(out, stringsIn(x)...)
-		}
-		return out
-	case map[string]any:
-		var out []string
-		for _, x := range v {
-			out = append(out, stringsIn(x)...)
-		}
-		return out
-	}
-	return nil
 }

@@ -504,7 +504,7 @@ func TestUpdateProfile(t *testing.T) {
 			_, prof := h.do(t, "GET", "/instamern/users/id/"+alice.ID, "", nil)
 			u := obj(t, prof, "data", "user")
 			got := map[string]any{"firstname": u["firstname"], "lastname": u["lastname"], "username": u["username"], "bio": u["bio"]}
-			want := map[string]any{"firstname": "Alicia", "lastname": "Jones", "username": "alicia", "bio": "hi there"}
+			want := map[string]any{"firstname": "Alicia", "lastname": "Jones", "username": "alicia", "bio": "<b>hi</b> there"}
 			if d := cmp.Diff(want, got); d != "" {
 				t.Errorf("profile (-want +got):\n%s", d)
 			}

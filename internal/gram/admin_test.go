@@ -37,9 +37,9 @@ func TestCleanReason(t *testing.T) {
 		name, in, want, err string
 	}{
 		{"Trimmed", "  spam  ", "spam", ""},
-		{"MarkupStripped", "<b>spam</b>", "spam", ""},
+		{"MarkupKept", "<b>spam</b>", "<b>spam</b>", ""},
 		{"Empty", "", "", "Please give a reason"},
-		{"OnlyMarkup", "<i></i>", "", "Please give a reason"},
+		{"OnlyControls", " \x00\x07 ", "", "Please give a reason"},
 		{"AtLimit", strings.Repeat("é", ReasonMax), strings.Repeat("é", ReasonMax), ""},
 		{"OverLimit", strings.Repeat("é", ReasonMax+1), "", "cannot be longer than 500"},
 	} {

@@ -34,8 +34,8 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, c Client) (*User, 
 // with a hashed password and a new id: the rules of every new account.
 func (s *Service) newAccount(ctx context.Context, in SignupInput) (*User, error) {
 	u := &User{
-		Firstname: CleanText(in.Firstname),
-		Lastname:  CleanText(in.Lastname),
+		Firstname: CleanLine(in.Firstname),
+		Lastname:  CleanLine(in.Lastname),
 		Username:  NormalizeUsername(in.Username),
 		Role:      RoleUser,
 		Active:    true,

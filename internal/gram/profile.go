@@ -75,11 +75,11 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileUpdate) 
 	var p problems
 	next := *u
 	if in.Firstname != nil {
-		next.Firstname = CleanText(*in.Firstname)
+		next.Firstname = CleanLine(*in.Firstname)
 		p.checkLen(next.Firstname, "Firstname", NameMin, NameMax)
 	}
 	if in.Lastname != nil {
-		next.Lastname = CleanText(*in.Lastname)
+		next.Lastname = CleanLine(*in.Lastname)
 		p.checkLen(next.Lastname, "Lastname", NameMin, NameMax)
 	}
 	if in.Username != nil {

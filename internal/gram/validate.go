@@ -1,14 +1,13 @@
 package gram
 
 import (
-	"html"
 	"net/mail"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/instamern/gram/internal/gram/passwords"
 )
@@ -135,30 +134,41 @@ func NormalizeEmail(s string) (string, bool) {
 // NormalizeUsername trims and lowercases a username.
 func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-var stripPolicy = bluemonday.StrictPolicy()
+// CleanText normalises multi-line user text (a bio, caption, comment or
+// staff reason) for storage; see cleanText.
+func CleanText(s string) string { return cleanText(s, true) }
 
-// CleanText makes user text safe to store: control characters (but
-// newlines and tabs) go, markup is stripped (repeatedly, so that escaped
-// markup cannot come back), and surrounding space is trimmed.
-func CleanText(s string) string {
+// CleanLine normalises one-line user text (a first or last name) for
+// storage: as CleanText, but a line break or tab becomes a space.
+func CleanLine(s string) string { return cleanText(s, false) }
+
+// cleanText keeps text as the person typed it, in one canonical form:
+// invalid UTF-8 dropped, line breaks as "\n" (from CR LF or a lone CR),
+// control characters other than newline and tab removed, Unicode NFC
+// (so that a composed and a decomposed "é" are the same text and count as
+// one character), and surrounding white space trimmed. Markup is text like
+// any other: "a<b" stays "a<b". Escaping is the renderer's job
+// (encoding/json escapes <, > and &; React and html/template escape).
+func cleanText(s string, multiline bool) string {
 	s = strings.ToValidUTF8(s, "")
+	s = crlf.Replace(s)
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			return -1
+		switch {
+		case !unicode.IsControl(r):
+			return r
+		case r == '\n' || r == '\t':
+			if multiline {
+				return r
+			}
+			return ' '
 		}
-		return r
+		return -1
 	}, s)
-	for range 4 {
-		next := html.UnescapeString(stripPolicy.Sanitize(s))
-		if next == s {
-			return strings.TrimSpace(s)
-		}
-		s = next
-	}
-	// Still changing after several rounds: deeply nested escapes. Drop
-	// angle brackets so no markup survives.
-	return strings.TrimSpace(strings.NewReplacer("<", "", ">", "").Replace(s))
+	return strings.TrimSpace(norm.NFC.String(s))
 }
+
+// crlf turns CR LF and lone CR line breaks into LF.
+var crlf = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 // truncate cuts s to at most n bytes without splitting a rune.
 func truncate(s string, n int) string {

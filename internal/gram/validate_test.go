@@ -3,33 +3,63 @@ package gram
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
+// User text is stored as typed (markup included: escaping is the
+// renderer's job), in NFC, without control characters, trimmed.
 func TestCleanText(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"plain", "hello world", "hello world"},
 		{"trims", "  hi \n", "hi"},
 		{"keeps ampersand", "Tom & Jerry", "Tom & Jerry"},
-		{"keeps less-than in prose", "1 < 2", "1 < 2"},
-		{"strips tags", "<b>bold</b> text", "bold text"},
-		{"strips script", `<script>alert(1)</script>x`, "x"},
-		{"escaped markup cannot come back", "&lt;script&gt;alert(1)&lt;/script&gt;", ""},
-		{"double-escaped markup", "&amp;lt;img src=x onerror=alert(1)&amp;gt;", ""},
-		{"drops control characters", "a\x00b\x07c", "abc"},
+		{"keeps comparisons", "if a<b && b>c then", "if a<b && b>c then"},
+		{"keeps escapes as typed", "x<y and y>z; 2 &lt; 3", "x<y and y>z; 2 &lt; 3"},
+		{"keeps markup", "<script>alert(1)</script>", "<script>alert(1)</script>"},
+		{"keeps quotes", `"><img src=x onerror=alert(1)>`, `"><img src=x onerror=alert(1)>`},
+		{"drops control characters", "a\x00b\x07c\x1b[31m\u0085d\x7f", "abc[31md"},
 		{"keeps newlines and tabs", "a\nb\tc", "a\nb\tc"},
+		{"CR LF is a newline", "a\r\nb\rc", "a\nb\nc"},
 		{"invalid utf-8 removed", "a\xffb", "ab"},
-		{"unicode kept", "héllo 👋", "héllo 👋"},
+		{"unicode kept", "héllo 👋 \u202eevil", "héllo 👋 \u202eevil"},
+		{"NFC", "e\u0301te\u0301", "\u00e9t\u00e9"},
+		{"NFC keeps compatibility forms", "ｆｕｌｌ ﬁ", "ｆｕｌｌ ﬁ"},
+		{"only controls", "\x00\x01 \r\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := CleanText(tt.in)
-			if got != tt.want {
+			if got := CleanText(tt.in); got != tt.want {
 				t.Fatalf("CleanText(%q) = %q, want %q", tt.in, got, tt.want)
 			}
-			if strings.Contains(strings.ToLower(got), "<script") || strings.Contains(strings.ToLower(got), "<img") {
-				t.Fatalf("markup survived: %q", got)
+		})
+	}
+}
+
+// One-line text (names) is CleanText with line breaks and tabs as spaces.
+func TestCleanLine(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain", "Ada", "Ada"},
+		{"markup kept", "<b>Ada</b>", "<b>Ada</b>"},
+		{"line breaks are spaces", "Ada\r\nMary\nLou\tX", "Ada Mary Lou X"},
+		{"trims", "\n Ada \t", "Ada"},
+		{"drops other controls", "A\x00d\x1ba", "Ada"},
+		{"NFC", "Ame\u0301lie", "Am\u00e9lie"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := CleanLine(tt.in); got != tt.want {
+				t.Fatalf("CleanLine(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// The NFC form is what the length limits count: a decomposed "é" is one
+// character, as its composed form is.
+func TestCleanTextCountsComposedCharacters(t *testing.T) {
+	decomposed := strings.Repeat("e\u0301", CaptionMax)
+	if n := utf8.RuneCountInString(CleanText(decomposed)); n != CaptionMax {
+		t.Fatalf("%d characters after NFC, want %d", n, CaptionMax)
 	}
 }
 

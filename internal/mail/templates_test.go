@@ -1,6 +1,9 @@
 package mail_test
 
 import (
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,24 +74,60 @@ func TestTemplates_Render(t *testing.T) {
 	}
 }
 
+// Hostile names, address and link change no markup of any mail: the HTML
+// has the same tags and the same raw <, >, " and ' as with plain data, so
+// no tag, attribute or comment came from the data.
 func TestTemplates_RenderEscapesHTML(t *testing.T) {
 	tpl := newTemplates(t)
-	evil := `<script>alert("x")</script>`
-	m, err := tpl.Render(gram.MailEmailChanged, "ada@example.com",
-		gram.MailData{Firstname: evil, Username: evil, NewEmail: evil})
-	if err != nil {
-		t.Fatal(err)
+	for _, kind := range []string{gram.MailWelcome, gram.MailPasswordReset, gram.MailPasswordChanged,
+		gram.MailEmailConfirm, gram.MailEmailChanging, gram.MailEmailChanged} {
+		plain, err := tpl.Render(kind, "ada@example.com", gram.MailData{Firstname: "Ada", Username: "ada",
+			NewEmail: "new@example.com", Link: resetLink, Expires: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, evil := range hostileNames {
+			t.Run(kind+strconv.Itoa(i), func(t *testing.T) {
+				link := resetLink + `"><script>alert(1)</script>`
+				m, err := tpl.Render(kind, "ada@example.com",
+					gram.MailData{Firstname: evil, Username: evil, NewEmail: evil, Link: link, Expires: time.Hour})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := markupOf(m.HTML), markupOf(plain.HTML); got != want {
+					t.Errorf("markup changed by the data:\n got %s\nwant %s\n%s", got, want, m.HTML)
+				}
+				if !strings.Contains(m.HTML, "&lt;") {
+					t.Errorf("html lacks the escaped name")
+				}
+				// The text part is not HTML: the name appears as typed.
+				if !strings.Contains(m.Text, "Hello, "+evil) {
+					t.Errorf("text lacks the literal name:\n%s", m.Text)
+				}
+			})
+		}
 	}
-	if strings.Contains(m.HTML, "<script>") {
-		t.Errorf("html holds unescaped user input")
-	}
-	if !strings.Contains(m.HTML, "&lt;script&gt;") {
-		t.Errorf("html lacks the escaped name")
-	}
-	// The text part is not HTML: the name appears as typed.
-	if !strings.Contains(m.Text, "Hello, "+evil) {
-		t.Errorf("text lacks the literal name:\n%s", m.Text)
-	}
+}
+
+// hostileNames are names a user may store as typed: every mail kind must
+// show them as text, never as markup.
+var hostileNames = []string{
+	`<script>alert("x")</script>`,
+	`"><img src=x onerror=alert(1)>`,
+	`'><svg onload=alert(1)>`,
+	`</title><script>alert(1)</script>`,
+	`<!--`,
+	`&lt;b&gt; &amp;`,
+}
+
+// tagName matches the start of a tag, comment or declaration.
+var tagName = regexp.MustCompile(`<[!/?]?[a-zA-Z-]*`)
+
+// markupOf sums up the markup of an HTML document: its tags in order and
+// how many raw <, >, " and ' it holds.
+func markupOf(html string) string {
+	return fmt.Sprintf("%v <%d >%d \"%d '%d", tagName.FindAllString(html, -1), strings.Count(html, "<"),
+		strings.Count(html, ">"), strings.Count(html, `"`), strings.Count(html, "'"))
 }
 
 func TestTemplates_RenderRejectsUnsafeLink(t *testing.T) {
