@@ -85,6 +85,59 @@ func (h *harness) readText(t *testing.T, path, token string) map[string]any {
 	return envelopeOf(t, res, raw)
 }
 
+// One email rule everywhere: a Unicode variant of a registered address
+// (fullwidth, uppercase, compatibility letters) is that address; an
+// address with a Cyrillic lookalike letter is refused.
+func TestEmailLookalikes(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		h := newHarness(t, b)
+		alice := h.signup(t, "alice")
+		variants := []string{"ALICE@EXAMPLE.COM", "ａｌｉｃｅ＠ｅｘａｍｐｌｅ．ｃｏｍ", " Alice@Example.com ", "alice@EXAMPLE\u3002com"}
+		lookalikes := []string{"\u0430lice@example.com", "alice@ex\u0430mple.com", "alice@g\u03bfogle.com"}
+
+		for i, email := range variants {
+			st, body := h.do(t, "POST", "/instamern/users/signup", "", map[string]any{
+				"firstname": "Eve", "lastname": "Eve", "username": "eve" + string(rune('a'+i)), "email": email,
+				"password": testPassword, "passwordConfirm": testPassword,
+			})
+			wantFail(t, st, body, http.StatusConflict, "This user already exists.")
+			st, body = h.do(t, "PATCH", changeEmailPath, alice.Token, map[string]any{"currentPassword": testPassword, "email": email})
+			wantFail(t, st, body, 400, "That email address is already the same as the existing one.")
+
+			h.flushMail(t)
+			st, body = h.do(t, "POST", "/instamern/users/forgot-password", "", map[string]any{"email": email})
+			wantSuccess(t, st, body, 200)
+			if sent := h.flushMail(t); len(sent) != 1 || sent[0].To != alice.Email {
+				t.Errorf("forgot-password for %q mailed %+v; want one mail to %s", email, sent, alice.Email)
+			}
+		}
+		for i, email := range lookalikes {
+			st, body := h.do(t, "POST", "/instamern/users/signup", "", map[string]any{
+				"firstname": "Eve", "lastname": "Eve", "username": "mallory" + string(rune('a'+i)), "email": email,
+				"password": testPassword, "passwordConfirm": testPassword,
+			})
+			wantFail(t, st, body, 400, "Invalid email address.")
+			st, body = h.do(t, "PATCH", changeEmailPath, alice.Token, map[string]any{"currentPassword": testPassword, "email": email})
+			wantFail(t, st, body, 400, "Please type a valid email address.")
+			st, body = h.do(t, "POST", "/instamern/users/forgot-password", "", map[string]any{"email": email})
+			wantFail(t, st, body, 400, "Please type a valid email address.")
+		}
+		if got := h.emailOf(t, alice); got != alice.Email {
+			t.Errorf("alice's email %q", got)
+		}
+
+		// An IDN domain is stored, mailed and shown in its ASCII form.
+		token := h.requestEmailChange(t, alice, "alice@xn--mnchen-3ya.de")
+		st, body := h.confirmEmail(t, token)
+		wantSuccess(t, st, body, 200)
+		st, body = h.do(t, "POST", "/instamern/users/signup", "", map[string]any{
+			"firstname": "Eve", "lastname": "Eve", "username": "evez", "email": "Alice@MÜNCHEN.de",
+			"password": testPassword, "passwordConfirm": testPassword,
+		})
+		wantFail(t, st, body, http.StatusConflict, "This user already exists.")
+	})
+}
+
 // The confirmation page shows the new address as text: characters an
 // address may hold (' and &) are escaped in the HTML.
 func TestConfirmPageEscapesAddress(t *testing.T) {

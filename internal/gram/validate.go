@@ -1,7 +1,6 @@
 package gram
 
 import (
-	"net/mail"
 	"strconv"
 	"strings"
 	"unicode"
@@ -110,25 +109,6 @@ func passwordContentProblem(pw, username, email string) string {
 		return "This password is one of the most commonly used passwords. Please choose a less guessable one."
 	}
 	return ""
-}
-
-// NormalizeEmail trims and lowercases an address and reports whether it is
-// a plain, valid address (no display name, a dotted domain).
-func NormalizeEmail(s string) (string, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" || len(s) > EmailMax {
-		return s, false
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" {
-		return s, false
-	}
-	at := strings.LastIndexByte(s, '@')
-	domain := s[at+1:]
-	if at < 1 || !strings.Contains(domain, ".") || strings.HasSuffix(domain, ".") || strings.ContainsAny(s, " \"(),:;<>[\\]") {
-		return s, false
-	}
-	return s, true
 }
 
 // NormalizeUsername trims and lowercases a username.

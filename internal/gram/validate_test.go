@@ -63,33 +63,6 @@ func TestCleanTextCountsComposedCharacters(t *testing.T) {
 	}
 }
 
-func TestNormalizeEmail(t *testing.T) {
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
-		{"Alice@Example.COM", "alice@example.com", true},
-		{"  bob@example.org ", "bob@example.org", true},
-		{"a.b+tag@sub.example.co", "a.b+tag@sub.example.co", true},
-		{"", "", false},
-		{"alice", "alice", false},
-		{"alice@localhost", "alice@localhost", false},
-		{"Alice <alice@example.com>", "alice <alice@example.com>", false},
-		{"a@b.", "a@b.", false},
-		{`"a b"@example.com`, `"a b"@example.com`, false},
-		{"a@b.c\r\nbcc:x@y.z", "a@b.c\r\nbcc:x@y.z", false},
-		{strings.Repeat("a", 250) + "@x.io", strings.Repeat("a", 250) + "@x.io", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, ok := NormalizeEmail(tt.in)
-			if ok != tt.ok || (ok && got != tt.want) {
-				t.Fatalf("NormalizeEmail(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
-			}
-		})
-	}
-}
-
 func TestProblems(t *testing.T) {
 	tests := []struct {
 		name string
