@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/instamern/gram/internal/gram"
+	"github.com/instamern/gram/internal/ratelimit"
 )
 
 func (s *Server) handleWelcome(w http.ResponseWriter, _ *http.Request) error {
@@ -19,7 +20,10 @@ func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) error {
 	return ok(w, http.StatusOK, envelope{Message: "alive"})
 }
 
-// handleReadyz reports whether the database answers.
+// handleReadyz reports whether the database answers (503 when not) and,
+// in data, where rate limits are counted. While Redis does not answer,
+// the limits are counted in process ("degraded": true): the server still
+// serves, with every limit, so it stays ready.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -27,5 +31,19 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 		s.log.WarnContext(r.Context(), "readyz", "err", err)
 		return gram.Errorf(gram.EUNAVAILABLE, "The database is not reachable.")
 	}
-	return ok(w, http.StatusOK, envelope{Message: "ready"})
+	st := ratelimit.StatusOf(s.limiter)
+	return ok(w, http.StatusOK, envelope{Message: "ready", Data: readiness{RateLimits: limitsView{st.Store, st.Degraded, st.Since}}})
+}
+
+// readiness is the data of /readyz.
+type readiness struct {
+	RateLimits limitsView `json:"rateLimits"`
+}
+
+// limitsView is where rate limits are counted: "redis" or "memory", and
+// since when they are counted in process for want of Redis.
+type limitsView struct {
+	Store    string    `json:"store"`
+	Degraded bool      `json:"degraded"`
+	Since    time.Time `json:"since,omitzero"`
 }

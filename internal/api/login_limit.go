@@ -12,7 +12,7 @@ import (
 // usernames are counted like known ones, so the 429 tells nothing about
 // who has an account.
 func (s *Server) logins() ratelimit.Logins {
-	return ratelimit.Logins{Limiter: s.limiter, Rule: s.cfg.LoginFails}
+	return ratelimit.Logins{Limiter: s.limiter, Rule: s.cfg.LoginFails, Scope: "account"}
 }
 
 // loginLimit counts this attempt on username and returns a 429 when the

@@ -24,14 +24,14 @@ func (k *keyRecorder) note(key string) {
 	k.mu.Unlock()
 }
 
-func (k *keyRecorder) Allow(ctx context.Context, key string, rule ratelimit.Rule) (bool, int, time.Duration, error) {
+func (k *keyRecorder) Allow(ctx context.Context, key string, rule ratelimit.Rule) (ratelimit.Decision, error) {
 	k.note(key)
 	return k.Memory.Allow(ctx, key, rule)
 }
 
-func (k *keyRecorder) Peek(ctx context.Context, key string, rule ratelimit.Rule) (int, time.Duration, error) {
+func (k *keyRecorder) Undo(ctx context.Context, key string, rule ratelimit.Rule) error {
 	k.note(key)
-	return k.Memory.Peek(ctx, key, rule)
+	return k.Memory.Undo(ctx, key, rule)
 }
 
 // The username of a login is whatever the client sends, up to the body

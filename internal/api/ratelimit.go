@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"time"
 
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/ratelimit"
@@ -66,18 +67,23 @@ func ipLimitKey(ip string) string {
 	return netip.PrefixFrom(a, 64).Masked().String()
 }
 
-// limitError sets the RateLimit-* headers of d and, when d refuses,
-// Retry-After; it returns the 429 to answer then (msg has a %d for the
-// seconds), nil when the request may go on.
+// limitError sets the RateLimit-* headers of d (RateLimit-Reset: until
+// the whole burst is back) and, when d refuses, Retry-After (until one
+// request is allowed); it returns the 429 to answer then (msg has a %d for
+// the seconds), nil when the request may go on.
 func limitError(w http.ResponseWriter, d ratelimit.Decision, msg string) error {
-	secs := max(int(d.ResetIn.Seconds()+0.999), 1)
 	hd := w.Header()
 	hd.Set("RateLimit-Limit", strconv.Itoa(d.Limit))
 	hd.Set("RateLimit-Remaining", strconv.Itoa(d.Remaining))
-	hd.Set("RateLimit-Reset", strconv.Itoa(secs))
+	hd.Set("RateLimit-Reset", strconv.Itoa(seconds(d.ResetIn)))
 	if d.Allowed {
 		return nil
 	}
-	hd.Set("Retry-After", strconv.Itoa(secs))
-	return gram.Errorf(gram.ERATELIMIT, msg, secs)
+	retry := seconds(d.RetryIn)
+	hd.Set("Retry-After", strconv.Itoa(retry))
+	return gram.Errorf(gram.ERATELIMIT, msg, retry)
 }
+
+// seconds rounds d up to whole seconds, at least one: a client that
+// waits that long is not early.
+func seconds(d time.Duration) int { return max(int((d+time.Second-1)/time.Second), 1) }

@@ -173,7 +173,7 @@ func (a *App) openLimiter(ctx context.Context, given ratelimit.Limiter) (ratelim
 	if given != nil {
 		return given, nil
 	}
-	l, closeLimiter, err := redislimit.Open(ctx, a.Config.RedisURL)
+	l, closeLimiter, err := redislimit.Open(ctx, redislimit.Options{URL: a.Config.RedisURL, Timeout: a.Config.RedisTimeout, Log: a.log})
 	if err != nil {
 		return nil, err
 	}

@@ -38,6 +38,7 @@ type Config struct {
 	MailRetryMin time.Duration // MAIL_RETRY_MIN: wait after the first failed delivery; doubles per attempt up to an hour
 	MailAttempts int           // MAIL_MAX_ATTEMPTS: deliveries tried before a message is given up
 	RedisURL     string        // REDIS_URL
+	RedisTimeout time.Duration // REDIS_TIMEOUT: per rate-limit call to Redis, then it counts in process
 	TLSCertFile  string        // TLS_CERT_FILE: with TLS_KEY_FILE, serve HTTPS
 	TLSKeyFile   string        // TLS_KEY_FILE
 	Limits       LimitsEnv
@@ -98,6 +99,8 @@ func Load(getenv func(string) string) (Config, error) {
 	errs = append(errs, err)
 	c.MailRetryMin, err = parseDuration(env("MAIL_RETRY_MIN", "30s"))
 	errs = append(errs, wrapVar("MAIL_RETRY_MIN", err))
+	c.RedisTimeout, err = parseDuration(env("REDIS_TIMEOUT", "50ms"))
+	errs = append(errs, wrapVar("REDIS_TIMEOUT", err))
 	c.MailAttempts, err = strconv.Atoi(env("MAIL_MAX_ATTEMPTS", "8"))
 	if err == nil && c.MailAttempts < 1 {
 		err = errors.New("must be at least 1")

@@ -34,7 +34,7 @@ func TestLoadConfig(t *testing.T) {
 				CORSOrigins: []string{"https://instamern.netlify.app", "http://localhost:3000"},
 				JWTSecrets:  []string{devSecret}, JWTExpiresIn: 90 * 24 * time.Hour,
 				MediaURL: "data/media", MailURL: "log:data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
-				MailRetryMin: 30 * time.Second, MailAttempts: 8,
+				MailRetryMin: 30 * time.Second, MailAttempts: 8, RedisTimeout: 50 * time.Millisecond,
 				S3: S3Env{Delivery: "public", PresignTTL: time.Hour},
 				Limits: LimitsEnv{Auth: ratelimit.Rule{Limit: 20, Window: 15 * time.Minute}, Write: ratelimit.Rule{Limit: 300, Window: time.Minute},
 					Read: ratelimit.Rule{Limit: 1200, Window: time.Minute}, LoginFails: ratelimit.Rule{Limit: 10, Window: 15 * time.Minute},
@@ -113,6 +113,12 @@ func TestLoadConfig(t *testing.T) {
 		}},
 		{name: "MailAttemptsZero", env: map[string]string{"MAIL_MAX_ATTEMPTS": "0"}, wantErr: "MAIL_MAX_ATTEMPTS"},
 		{name: "MailRetryBad", env: map[string]string{"MAIL_RETRY_MIN": "soon"}, wantErr: "MAIL_RETRY_MIN"},
+		{name: "RedisTimeout", env: map[string]string{"REDIS_TIMEOUT": "20ms"}, check: func(t *testing.T, c Config) {
+			if c.RedisTimeout != 20*time.Millisecond {
+				t.Errorf("RedisTimeout %v", c.RedisTimeout)
+			}
+		}},
+		{name: "RedisTimeoutBad", env: map[string]string{"REDIS_TIMEOUT": "0"}, wantErr: "REDIS_TIMEOUT"},
 		{name: "CheckDomainBad", env: map[string]string{"MAIL_CHECK_DOMAIN": "sometimes"}, wantErr: "MAIL_CHECK_DOMAIN"},
 		{name: "ProductionWildcardCORS", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "CORS_ORIGINS": "https://a.example,*"},
 			wantErr: "wildcard"},

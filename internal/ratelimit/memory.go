@@ -6,18 +6,12 @@ import (
 	"time"
 )
 
-// Memory is an in-process fixed-window Limiter: a key's window opens
-// with its first request and is over at its reset, as Retry-After says.
+// Memory is an in-process Limiter: one replica's counts.
 type Memory struct {
-	now     func() time.Time
-	mu      sync.Mutex
-	windows map[string]*window
-	sweep   time.Time
-}
-
-type window struct {
-	count int
-	reset time.Time
+	now   func() time.Time
+	mu    sync.Mutex
+	tats  map[string]time.Time // per key: when its burst is whole again
+	sweep time.Time
 }
 
 // NewMemory returns an empty in-process limiter reading the time from
@@ -26,39 +20,43 @@ func NewMemory(now func() time.Time) *Memory {
 	if now == nil {
 		now = time.Now
 	}
-	return &Memory{now: now, windows: map[string]*window{}}
+	return &Memory{now: now, tats: map[string]time.Time{}}
 }
 
 // Allow implements Limiter.
-func (m *Memory) Allow(_ context.Context, key string, rule Rule) (bool, int, time.Duration, error) {
+func (m *Memory) Allow(_ context.Context, key string, rule Rule) (Decision, error) {
 	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if now.After(m.sweep) { // drop finished windows now and then
-		for k, w := range m.windows {
-			if !now.Before(w.reset) {
-				delete(m.windows, k)
-			}
-		}
-		m.sweep = now.Add(time.Minute)
-	}
-	w := m.windows[key]
-	if w == nil || !now.Before(w.reset) {
-		w = &window{reset: now.Add(rule.Window)}
-		m.windows[key] = w
-	}
-	w.count++
-	return w.count <= rule.Limit, max(rule.Limit-w.count, 0), w.reset.Sub(now), nil
+	m.sweepLocked(now)
+	tat, d := take(m.tats[key], now, rule)
+	m.tats[key] = tat
+	return d, nil
 }
 
-// Peek implements Limiter.
-func (m *Memory) Peek(_ context.Context, key string, _ Rule) (int, time.Duration, error) {
+// Undo implements Limiter.
+func (m *Memory) Undo(_ context.Context, key string, rule Rule) error {
 	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	w := m.windows[key]
-	if w == nil || !now.Before(w.reset) {
-		return 0, 0, nil
+	if tat := giveBack(m.tats[key], now, rule); tat.IsZero() {
+		delete(m.tats, key)
+	} else {
+		m.tats[key] = tat
 	}
-	return w.count, w.reset.Sub(now), nil
+	return nil
+}
+
+// sweepLocked drops, now and then, the keys whose burst is whole again:
+// they count as unused.
+func (m *Memory) sweepLocked(now time.Time) {
+	if now.Before(m.sweep) {
+		return
+	}
+	for k, tat := range m.tats {
+		if !tat.After(now) {
+			delete(m.tats, k)
+		}
+	}
+	m.sweep = now.Add(time.Minute)
 }

@@ -4,7 +4,6 @@ package redislimit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,10 +11,15 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Limiter is a fixed-window ratelimit.Limiter in Redis. Windows are
-// aligned to its clock: each is one counter named by the window's start,
-// so the clock alone decides which window a request falls in. The
-// counter's expiry only collects it once its window is over.
+// Limiter is a GCRA ratelimit.Limiter in Redis: each key is one string,
+// the key's theoretical arrival time (when its burst is whole again) in
+// microseconds, read and moved by one Lua script, so that replicas
+// counting at once never lose a count. It expires when the burst is whole
+// again: an unused key holds nothing.
+//
+// The time comes from the limiter's clock, not from Redis, so that tests
+// can move it; replicas' clocks must agree (NTP): a replica whose clock is
+// ahead by d allows about d/interval requests more.
 type Limiter struct {
 	client *redis.Client
 	prefix string
@@ -26,6 +30,21 @@ type Limiter struct {
 // that it answers. Every key it writes starts with prefix; it reads the
 // time from now (nil: time.Now).
 func New(ctx context.Context, url, prefix string, now func() time.Time) (*Limiter, error) {
+	l, err := dial(url, prefix, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.client.Ping(ctx).Err(); err != nil {
+		_ = l.Close()
+		return nil, fmt.Errorf("redis limiter: %w", err)
+	}
+	return l, nil
+}
+
+// dial returns a limiter on the Redis at url without checking that it
+// answers. Calls end at their context's deadline (the Failover's
+// timeout); the client's own timeouts only bound callers without one.
+func dial(url, prefix string, now func() time.Time) (*Limiter, error) {
 	if now == nil {
 		now = time.Now
 	}
@@ -33,65 +52,44 @@ func New(ctx context.Context, url, prefix string, now func() time.Time) (*Limite
 	if err != nil {
 		return nil, fmt.Errorf("redis limiter: %w", err)
 	}
-	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 2*time.Second, time.Second, time.Second
-	c := redis.NewClient(opt)
-	if err := c.Ping(ctx).Err(); err != nil {
-		_ = c.Close()
-		return nil, fmt.Errorf("redis limiter: %w", err)
-	}
-	return &Limiter{client: c, prefix: prefix, now: now}, nil
-}
-
-// Open returns the limiter of a server: in process when redisURL is
-// empty, else in Redis (keys prefixed "gram:") so that limits hold across
-// replicas. close releases it.
-func Open(ctx context.Context, redisURL string) (l ratelimit.Limiter, close func(), err error) {
-	if redisURL == "" {
-		return ratelimit.NewMemory(nil), func() {}, nil
-	}
-	r, err := New(ctx, redisURL, "gram:", nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	return r, func() { _ = r.Close() }, nil
+	opt.ContextTimeoutEnabled = true
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout, opt.PoolTimeout = time.Second, time.Second, time.Second, time.Second
+	// A retry would wait past the caller's deadline: the breaker decides.
+	opt.MaxRetries, opt.DialerRetries = -1, 1
+	return &Limiter{client: redis.NewClient(opt), prefix: prefix, now: now}, nil
 }
 
 // Close closes the connection pool.
 func (l *Limiter) Close() error { return l.client.Close() }
 
-// Allow implements ratelimit.Limiter with an atomic INCR of the window's
-// counter and its expiry, in one round trip. The expiry (a window and a
-// second from now, longer than what is left of the window) is garbage
-// collection: the counter of a window that is over is never read again.
-func (l *Limiter) Allow(ctx context.Context, key string, rule ratelimit.Rule) (bool, int, time.Duration, error) {
-	now := l.now()
-	start := now.Truncate(rule.Window)
-	k := l.windowKey(key, start)
-	pipe := l.client.TxPipeline()
-	incr := pipe.Incr(ctx, k)
-	pipe.PExpire(ctx, k, rule.Window+time.Second)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return false, 0, 0, fmt.Errorf("redis limiter: %w", err)
-	}
-	n := int(incr.Val())
-	return n <= rule.Limit, max(rule.Limit-n, 0), start.Add(rule.Window).Sub(now), nil
-}
+// Status implements ratelimit.Reporter.
+func (l *Limiter) Status() ratelimit.Status { return ratelimit.Status{Store: "redis"} }
 
-// Peek implements ratelimit.Limiter: the count of the current window's key.
-func (l *Limiter) Peek(ctx context.Context, key string, rule ratelimit.Rule) (int, time.Duration, error) {
-	now := l.now()
-	start := now.Truncate(rule.Window)
-	n, err := l.client.Get(ctx, l.windowKey(key, start)).Int()
-	if errors.Is(err, redis.Nil) {
-		return 0, 0, nil
-	}
+// Allow implements ratelimit.Limiter.
+func (l *Limiter) Allow(ctx context.Context, key string, rule ratelimit.Rule) (ratelimit.Decision, error) {
+	v, err := takeScript.Run(ctx, l.client, []string{l.key(key)}, l.args(rule)...).Int64Slice()
 	if err != nil {
-		return 0, 0, fmt.Errorf("redis limiter: %w", err)
+		return ratelimit.Decision{}, fmt.Errorf("redis limiter: %w", err)
 	}
-	return n, start.Add(rule.Window).Sub(now), nil
+	return ratelimit.Decision{Allowed: v[0] == 1, Limit: rule.Limit, Remaining: int(v[1]),
+		RetryIn: time.Duration(v[2]) * time.Microsecond, ResetIn: time.Duration(v[3]) * time.Microsecond}, nil
 }
 
-// windowKey names the counter of key's window starting at start.
-func (l *Limiter) windowKey(key string, start time.Time) string {
-	return fmt.Sprintf("%srl:%s:%d", l.prefix, key, start.UnixMilli())
+// Undo implements ratelimit.Limiter.
+func (l *Limiter) Undo(ctx context.Context, key string, rule ratelimit.Rule) error {
+	if err := giveBackScript.Run(ctx, l.client, []string{l.key(key)}, l.args(rule)...).Err(); err != nil {
+		return fmt.Errorf("redis limiter: %w", err)
+	}
+	return nil
 }
+
+// args are the scripts' ARGV: now, the rule's window and its interval,
+// in microseconds.
+func (l *Limiter) args(rule ratelimit.Rule) []any {
+	window := rule.Window.Microseconds()
+	return []any{l.now().UnixMicro(), window, max(window/int64(rule.Limit), 1)}
+}
+
+// key names key's TAT. The "gcra" part keeps it apart from the counters
+// of the fixed windows this limiter used before.
+func (l *Limiter) key(key string) string { return l.prefix + "gcra:" + key }

@@ -31,11 +31,11 @@ func TestLimiter(t *testing.T) {
 	defer b.Close()
 	rule := ratelimit.Rule{Limit: 2, Window: time.Minute}
 	key := "shared:" + strconv.FormatInt(time.Now().UnixNano(), 10)
-	okA, _, _, _ := a.Allow(ctx, key, rule)
-	okB, _, _, _ := b.Allow(ctx, key, rule)
-	okA2, _, _, _ := a.Allow(ctx, key, rule)
-	if !okA || !okB || okA2 {
-		t.Fatalf("replicas do not share the count: %v %v %v", okA, okB, okA2)
+	dA, _ := a.Allow(ctx, key, rule)
+	dB, _ := b.Allow(ctx, key, rule)
+	dA2, _ := a.Allow(ctx, key, rule)
+	if !dA.Allowed || !dB.Allowed || dA2.Allowed {
+		t.Fatalf("replicas do not share the count: %v %v %v", dA.Allowed, dB.Allowed, dA2.Allowed)
 	}
 	if _, err := redislimit.New(ctx, "redis://127.0.0.1:1/0", "", nil); err == nil {
 		t.Fatal("a Redis that is down was accepted")
