@@ -15,7 +15,7 @@ const (
 	ETOOLARGE     = "too_large"    // body, file or image over a limit
 	EUNSUPPORTED  = "unsupported"  // unsupported media type
 	ERATELIMIT    = "rate_limited" // too many requests
-	EUNAVAILABLE  = "unavailable"  // a dependency (blob store, mail) is down
+	EUNAVAILABLE  = "unavailable"  // a dependency (database, blob store, mail) is down or out of time
 	EINTERNAL     = "internal"     // a bug or unexpected failure
 )
 
@@ -62,3 +62,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("conflict")
 )
+
+// ErrStoreUnavailable is what a store wraps, with the cause for the log,
+// when the database cannot answer now (unreachable, connection lost, out
+// of time or locked) rather than refusing the request: ErrorCode reports
+// EUNAVAILABLE and the API answers with this message in a fail envelope.
+var ErrStoreUnavailable = &Error{Code: EUNAVAILABLE, Message: "The database is unavailable. Please try again in a moment."}

@@ -1,14 +1,17 @@
 package sqlstore
 
 import (
+	"cmp"
 	"database/sql"
 	"errors"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -28,6 +31,12 @@ type dialect struct {
 	isForeignKey func(error) bool
 	// retryable reports an error after which the transaction may be re-run.
 	retryable func(error) bool
+	// isUnavailable reports the backend's own errors for a database that
+	// cannot answer now (see unavailable, which adds the network's).
+	isUnavailable func(error) bool
+	// untimed, run first in a transaction, lifts the statement timeout for
+	// it: maintenance (migrations, ANALYZE) may rightly run long.
+	untimed string
 	// forUpdate is appended to a SELECT that reads a row it will update.
 	forUpdate string
 	// skipLocked is appended to a SELECT that claims rows for update.
@@ -50,6 +59,15 @@ var sqliteDialect = dialect{
 		return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 	},
 	retryable: func(error) bool { return false },
+	// Still locked by another process when the busy timeout ran out.
+	isUnavailable: func(err error) bool {
+		var e *sqlite.Error
+		if !errors.As(err, &e) {
+			return false
+		}
+		c := e.Code() & 0xff // the primary code of an extended one
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+	},
 }
 
 var postgresDialect = dialect{
@@ -68,6 +86,25 @@ var postgresDialect = dialect{
 		// serialization_failure, deadlock_detected
 		return errors.As(err, &e) && (e.Code == "40001" || e.Code == "40P01")
 	},
+	isUnavailable: func(err error) bool {
+		var (
+			ce *pgconn.ConnectError
+			e  *pgconn.PgError
+		)
+		switch {
+		case errors.As(err, &ce):
+			return true
+		case errors.As(err, &e):
+			// Classes 08 connection exception, 53 insufficient resources
+			// (too many connections, disk full), 57 operator intervention
+			// (statement_timeout's query_canceled, shutting down, starting
+			// up); lock_timeout's lock_not_available.
+			class := e.Code[:min(2, len(e.Code))]
+			return class == "08" || class == "53" || class == "57" || e.Code == "55P03"
+		}
+		return false
+	},
+	untimed:    "SET LOCAL statement_timeout = 0",
 	forUpdate:  " FOR UPDATE",
 	skipLocked: " FOR UPDATE SKIP LOCKED",
 }
@@ -103,7 +140,9 @@ func openSQLite(url string, opt Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("sqlstore: create database folder: %w", err)
 	}
-	const pragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+	busy := cmp.Or(opt.StatementTimeout, 10*time.Second)
+	pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(" +
+		strconv.FormatInt(busy.Milliseconds(), 10) + ")"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate&_pragma=wal_autocheckpoint(10000)")
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
@@ -133,6 +172,10 @@ func openSQLite(url string, opt Options) (*Store, error) {
 
 // openPostgres opens one pool through pgx's database/sql driver.
 func openPostgres(url string, opt Options) (*Store, error) {
+	url, err := postgresURL(url, opt)
+	if err != nil {
+		return nil, err
+	}
 	db, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
@@ -144,4 +187,30 @@ func openPostgres(url string, opt Options) (*Store, error) {
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
 	return &Store{w: db, r: db, d: postgresDialect}, nil
+}
+
+// connectTimeout is PostgreSQL's connect_timeout when the URL has none:
+// without one, a connection to a host that drops packets waits for the
+// kernel's TCP timeout, minutes.
+const connectTimeout = "5"
+
+// postgresURL adds to url the timeouts it does not set: connect_timeout,
+// and statement_timeout from opt, which pgx sends when it connects.
+func postgresURL(raw string, opt Options) (string, error) {
+	u, err := neturl.Parse(raw)
+	if ue := (*neturl.Error)(nil); errors.As(err, &ue) {
+		err = ue.Err // without the URL, which holds the password
+	}
+	if err != nil {
+		return "", fmt.Errorf("sqlstore: the PostgreSQL URL is not valid: %w", err)
+	}
+	q := u.Query()
+	if !q.Has("connect_timeout") {
+		q.Set("connect_timeout", connectTimeout)
+	}
+	if opt.StatementTimeout > 0 && !q.Has("statement_timeout") {
+		q.Set("statement_timeout", strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10))
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }

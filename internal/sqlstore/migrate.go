@@ -74,7 +74,7 @@ func (s *Store) applyMigration(ctx context.Context, file, name string) error {
 	if err != nil {
 		return err
 	}
-	return s.tryTx(ctx, func(t tx) error {
+	return s.untimedTx(ctx, func(t tx) error {
 		if _, err := t.ExecContext(ctx, string(body)); err != nil {
 			return fmt.Errorf("sqlstore: migration %s: %w", name, err)
 		}

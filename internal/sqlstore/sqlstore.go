@@ -32,6 +32,12 @@ type Store struct {
 // Options tune the connection pools.
 type Options struct {
 	MaxOpenConns int // readers on SQLite, the whole pool on PostgreSQL; 0 = default
+	// StatementTimeout bounds one statement: PostgreSQL's statement_timeout
+	// (unless the URL sets it), and on SQLite the busy timeout, how long a
+	// statement waits for another process's lock. Past it the store returns
+	// gram.ErrStoreUnavailable. 0 leaves PostgreSQL's server setting and
+	// SQLite's 10 seconds.
+	StatementTimeout time.Duration
 }
 
 // Open opens the database named by url and applies pending migrations:
@@ -120,6 +126,19 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx) error) error {
 		return err
 	}
 	return t.Commit()
+}
+
+// untimedTx runs fn once in a transaction without the statement timeout,
+// for maintenance that may rightly run long.
+func (s *Store) untimedTx(ctx context.Context, fn func(tx) error) error {
+	return s.tryTx(ctx, func(t tx) error {
+		if s.d.untimed != "" {
+			if _, err := t.ExecContext(ctx, s.d.untimed); err != nil {
+				return err
+			}
+		}
+		return fn(t)
+	})
 }
 
 // ms converts a time to the stored form: Unix milliseconds.

@@ -9,7 +9,11 @@ import (
 // from an operator's maintenance job) in the form the store wants them:
 // on SQLite without STAT4 samples, see forgetValueStats.
 func (s *Store) Analyze(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `ANALYZE`); err != nil {
+	err := s.untimedTx(ctx, func(t tx) error {
+		_, err := t.ExecContext(ctx, `ANALYZE`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("sqlstore: analyze: %w", err)
 	}
 	return s.forgetValueStats(ctx)
