@@ -1,11 +1,12 @@
-// Command gramload measures the API under load (issue 7). It seeds a
-// realistic dataset (internal/seed) unless the database already has one,
-// starts the real API in this process (SQLite by default, PostgreSQL with
-// -db postgres://...) or targets a running server (-url), logs in one
-// seeded account per connection, and runs timed phases: a ceiling (bare
-// net/http serving a pre-serialised feed page), a realistic mix, and
-// single-endpoint phases for each target. It prints a Markdown report and
-// writes results.json and results.md to -out.
+// Command gramload measures the API under load against its performance
+// targets (targets.go). It seeds a realistic dataset (internal/seed)
+// unless the database already has one, starts the real API in this
+// process (SQLite by default, PostgreSQL with -db postgres://...) or
+// targets a running server (-url), logs in one seeded account per
+// connection, and runs timed phases: a ceiling (bare net/http serving a
+// pre-serialised feed page), a realistic mix, and single-endpoint phases
+// for each target. It prints a Markdown report and writes results.json
+// and results.md to -out.
 //
 //	gramload -out bench                      # SQLite in a temp dir, moderate dataset
 //	gramload -db 'postgres://postgres@127.0.0.1:5432/gram_bench?sslmode=disable' -out bench

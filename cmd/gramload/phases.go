@@ -6,7 +6,7 @@ import (
 )
 
 // plan lists the phases, in order: the ceiling, the realistic mix, then
-// single-endpoint phases, one per target of issue 7.
+// single-endpoint phases, one per performance target (targets.go).
 func plan(c *config, vus, ceilingVUs []*vu, likes *likeCheck) []phaseSpec {
 	n, d := c.conns, c.phaseDur
 	only := func(o *op) []group { return []group{{n, []weighted{{o, 1}}}} }

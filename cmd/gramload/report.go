@@ -46,7 +46,7 @@ type Dataset struct {
 	SeedSeconds float64 `json:"seed_seconds,omitempty"`
 }
 
-// Target is one of issue 7's targets, evaluated on this run.
+// Target is one of the performance targets, evaluated on this run.
 type Target struct {
 	Name string `json:"name"`
 	Want string `json:"want"`

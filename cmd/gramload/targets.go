@@ -2,7 +2,9 @@ package main
 
 import "fmt"
 
-// targets evaluates issue 7's targets on whatever phases ran.
+// targets evaluates the performance targets (throughput against the
+// ceiling, p99, exact like counts, deep-page cost, ...) on whatever phases
+// ran.
 func targets(r *Report) []Target {
 	var out []Target
 	add := func(name, want, got string, met bool) { out = append(out, Target{name, want, got, met}) }

@@ -11,10 +11,10 @@ import (
 	"github.com/instamern/gram/internal/gram"
 )
 
-// The bad-input suite (issue 8, "Tests"): hostile requests against the
-// real HTTP server on every backend. Each rejected request must answer a
-// JSON fail envelope with a 4xx status, leave the server healthy and
-// leave every table exactly as it was.
+// The bad-input suite: hostile requests against the real HTTP server on
+// every backend. Each rejected request must answer a JSON fail envelope
+// with a 4xx status, leave the server healthy and leave every table
+// exactly as it was.
 
 // fixture is a populated stack: two users who follow each other, a post by
 // alice with a like and a comment by bob, a story by alice and a pending

@@ -269,7 +269,7 @@ func TestLike(t *testing.T) {
 			}
 		})
 
-		// Issue #4: 50 users toggle a like on one post at once, twice. No
+		// 50 users toggle a like on one post at once, twice. No
 		// request fails (a deadlock or serialization failure that escaped
 		// the store's retry would be a 500), and the counter, the likers
 		// and the notifications are exact: no like lost or duplicated.

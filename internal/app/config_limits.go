@@ -59,8 +59,8 @@ func parseRate(name, s string) (ratelimit.Rule, error) {
 }
 
 // parseProxies reads TRUSTED_PROXIES (comma-separated CIDRs or addresses)
-// and the older TRUST_PROXY, whose true now means loopback and private
-// ranges (a proxy on the same host or network).
+// and the older TRUST_PROXY, whose true means loopback and private ranges
+// (a proxy on the same host or network).
 func parseProxies(list, trustProxy string) ([]netip.Prefix, error) {
 	trust, err := strconv.ParseBool(trustProxy)
 	if err != nil {

@@ -33,8 +33,8 @@ const Password = "seed-password-123"
 // HashPassword hashes Password with h, for Config.PasswordHash.
 func HashPassword(ctx context.Context, h *gram.Hasher) (string, error) { return h.Hash(ctx, Password) }
 
-// noLogin is the hash of users seeded without a PasswordHash (and of
-// every user seeded by gramseed before it had one).
+// noLogin is the hash of users seeded without a PasswordHash: no
+// password verifies against it until EnableLogins replaces it.
 const noLogin = "seed-no-login"
 
 // EnableLogins gives the users seeded without a password hash the given

@@ -22,8 +22,8 @@ const (
 
 // stmtCache prepares each distinct statement text once per pool and keeps
 // it. modernc.org/sqlite parses a statement on every QueryContext, which
-// profiling showed to be most of a feed page's CPU (issue #7,
-// docs/benchmarks.md); a *sql.Stmt is prepared lazily on each connection
+// profiling showed to be most of a feed page's CPU
+// (docs/benchmarks.md); a *sql.Stmt is prepared lazily on each connection
 // of the pool and reused from then on. PostgreSQL does not use it: pgx
 // already caches prepared statements per connection.
 type stmtCache struct {
