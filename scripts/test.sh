@@ -73,6 +73,9 @@ export GRAM_TEST_REQUIRE=1
 unset MEDIA_URL MAIL_URL
 
 go vet ./...
+# staticcheck is pinned as a tool in go.mod (go get -tool), so every
+# machine runs the same version with no separate install.
+go tool staticcheck ./...
 go test -race -count=1 -timeout 30m "$@" ./...
 
 # A bounded run of every fuzz target (go test -fuzz takes one package and

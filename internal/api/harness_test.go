@@ -452,9 +452,6 @@ func (h *harness) flushMail(t *testing.T) []gram.Message {
 	}
 }
 
-// pathf formats a path.
-func pathf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
-
 // signToken signs an HS256 token with the id and sid claims.
 func signToken(t *testing.T, secret, userID, sid string, exp time.Time) string {
 	t.Helper()
