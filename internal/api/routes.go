@@ -20,7 +20,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// would redirect it back to "/media/", in a loop.
 	mux.Handle("GET /media", s.handle(s.handleMedia))
 
-	// Users (CONTRACT.md §5, U1-U19).
+	// Users (the original API's U1-U19).
 	mux.Handle("GET /instamern/users", read(s.optionalUser(s.handleSuggestUsers)))
 	mux.Handle("GET /instamern/users/id/{id}", read(s.handle(s.handleUserByID)))
 	mux.Handle("GET /instamern/users/username/{username}", read(s.handle(s.handleUserByUsername)))

@@ -1,4 +1,4 @@
-// Package api serves the InstaMERN HTTP API (CONTRACT.md) over the gram
+// Package api serves the InstaMERN HTTP API (the original's wire contract) over the gram
 // service: every route is in routes.go; handlers decode, call one use
 // case, and encode the contract's JSON envelope, or return their error,
 // which errors.go maps to a status and writes, the same way for every

@@ -7,7 +7,7 @@ import (
 	"github.com/instamern/gram/internal/gram"
 )
 
-// The JSON shapes of CONTRACT.md §4. References are plain id strings;
+// The JSON shapes of the original API's documents. References are plain id strings;
 // private fields (password hash, reset tokens, other people's email and
 // notifications) never appear in any of them.
 

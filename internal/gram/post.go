@@ -20,7 +20,7 @@ type Post struct {
 }
 
 // CanEdit reports whether u may change p's caption: its author only
-// (CONTRACT.md P5). Staff moderate by deleting, which is audited.
+// (the original API's P5). Staff moderate by deleting, which is audited.
 func (p *Post) CanEdit(u *User) bool {
 	return u != nil && p.AuthorID == u.ID
 }
