@@ -98,8 +98,13 @@ type option func(*setup)
 // withAPI adjusts the API configuration.
 func withAPI(f func(*api.Config)) option { return func(s *setup) { s.api = append(s.api, f) } }
 
+// withAuthLimit gives each auth action (signup, login, password reset,
+// account changes) a budget of n an hour.
 func withAuthLimit(n int) option {
-	return withAPI(func(c *api.Config) { c.AuthLimit = ratelimit.Rule{Limit: n, Window: time.Hour} })
+	return withAPI(func(c *api.Config) {
+		r := ratelimit.Rule{Limit: n, Window: time.Hour}
+		c.SignupLimit, c.LoginLimit, c.ResetLimit, c.AccountLimit = r, r, r, r
+	})
 }
 
 func withMaxUpload(n int64) option { return withAPI(func(c *api.Config) { c.MaxUpload = n }) }

@@ -8,38 +8,82 @@ import (
 	"github.com/instamern/gram/internal/ratelimit"
 )
 
-// logins counts failed logins per account (ratelimit.Logins): unknown
-// usernames are counted like known ones, so the 429 tells nothing about
-// who has an account.
-func (s *Server) logins() ratelimit.Logins {
-	return ratelimit.Logins{Limiter: s.limiter, Rule: s.cfg.LoginFails, Scope: "account"}
+// A login attempt is counted three ways, so that one client cannot try
+// many passwords while the others behind its IP (a school, an office
+// NAT) keep logging in:
+//   - per IP and account (LoginLimit): every attempt, so one IP hammering
+//     one account spends that account's budget only;
+//   - per account, any IP (LoginFails): failures, so many IPs together
+//     cannot guess one password quickly;
+//   - per IP, any account (LoginIPFails): failures, so one IP cannot try
+//     a few passwords on every account. An account's own failures stop at
+//     LoginFails, so with LoginIPFails above that, one account hammered
+//     cannot use it up.
+//
+// Unknown usernames are counted like known ones, so a 429 tells nothing
+// about who has an account.
+
+// loginLimits are the two failure counts.
+func (s *Server) loginLimits() (byAccount, byIP ratelimit.Logins) {
+	return ratelimit.Logins{Limiter: s.limiter, Rule: s.cfg.LoginFails, Scope: "account"},
+		ratelimit.Logins{Limiter: s.limiter, Rule: s.cfg.LoginIPFails, Scope: "ip"}
 }
 
-// loginLimit counts this attempt on username and returns a 429 when the
-// account has used up its failed logins.
+// loginLimit counts this attempt on username from the client's IP and
+// returns a 429 when one of the three counts refuses it.
 func (s *Server) loginLimit(w http.ResponseWriter, r *http.Request, username string) error {
+	ip, account := ipLimitKey(s.clientIP(r)), gram.NormalizeUsername(username)
+	if rule := s.cfg.LoginLimit; rule.Limit > 0 {
+		d, err := ratelimit.Decide(r.Context(), s.limiter, rule, "login:"+ip+":"+ratelimit.KeyPart(account))
+		if err != nil {
+			s.warnLimiter(r, err)
+		} else if err := limitError(w, d, msgTooMany); err != nil {
+			return err
+		}
+	}
 	if username == "" {
 		return nil
 	}
-	d, err := s.logins().Attempt(r.Context(), gram.NormalizeUsername(username))
+	byAccount, byIP := s.loginLimits()
+	if err := s.loginAttempt(w, r, byAccount, account, "Too many failed logins for this account."); err != nil {
+		return err
+	}
+	if err := s.loginAttempt(w, r, byIP, ip, "Too many failed logins from your network."); err != nil {
+		s.warnLimiter(r, byAccount.Succeeded(r.Context(), account)) // no password was tried
+		return err
+	}
+	return nil
+}
+
+// loginAttempt counts an attempt on subject with g and returns the 429
+// (msg, then how long to wait) when g refuses it.
+func (s *Server) loginAttempt(w http.ResponseWriter, r *http.Request, g ratelimit.Logins, subject, msg string) error {
+	d, err := g.Attempt(r.Context(), subject)
 	if err != nil {
-		s.log.WarnContext(r.Context(), "rate limiter", "err", err)
+		s.warnLimiter(r, err)
 		return nil // fail open, as rateLimit does
 	}
 	if d.Allowed {
 		return nil
 	}
-	return limitError(w, d, "Too many failed logins for this account. Please try again in %d seconds.")
+	return limitError(w, d, msg+" Please try again in %d seconds.")
 }
 
-// countLoginFailure settles the attempt loginLimit counted: unless the
-// password was right (a login, or the refusal of a suspended account), it
-// stays a failure.
+// countLoginFailure settles the attempts loginLimit counted: unless the
+// password was right (a login, or the refusal of a suspended account),
+// they stay failures.
 func (s *Server) countLoginFailure(r *http.Request, username string, err error) {
 	if username == "" || (err != nil && !errors.Is(err, gram.ErrSuspended)) {
 		return
 	}
-	if err := s.logins().Succeeded(r.Context(), gram.NormalizeUsername(username)); err != nil {
+	byAccount, byIP := s.loginLimits()
+	s.warnLimiter(r, byAccount.Succeeded(r.Context(), gram.NormalizeUsername(username)))
+	s.warnLimiter(r, byIP.Succeeded(r.Context(), ipLimitKey(s.clientIP(r))))
+}
+
+// warnLimiter logs a limiter's error, if any: the request goes on.
+func (s *Server) warnLimiter(r *http.Request, err error) {
+	if err != nil {
 		s.log.WarnContext(r.Context(), "rate limiter", "err", err)
 	}
 }
@@ -58,7 +102,7 @@ func (s *Server) resetMailLimit(w http.ResponseWriter, r *http.Request, email st
 	}
 	d, err := ratelimit.Decide(r.Context(), s.limiter, rule, "resetmail:"+addr)
 	if err != nil {
-		s.log.WarnContext(r.Context(), "rate limiter", "err", err)
+		s.warnLimiter(r, err)
 		return nil // fail open, as rateLimit does
 	}
 	if d.Allowed {

@@ -198,19 +198,14 @@ func TestRoutingAndBodies(t *testing.T) {
 	})
 }
 
-// §1.4, B1: a per-IP rate limit on the auth endpoints, answered in JSON.
+// §1.4, B1: per-IP rate limits on the auth endpoints, answered in JSON;
+// each action has a budget of its own.
 func TestRateLimit(t *testing.T) {
 	h := newHarness(t, backends()[0], withAuthLimit(3))
-	h.signup(t, "alice") // 1 of 3
-	for i := 2; i <= 3; i++ {
-		res, raw := h.request(t, "POST", "/instamern/users/login", "", map[string]any{"username": "alice", "password": testPassword}, nil)
-		wantSuccess(t, res.StatusCode, envelopeOf(t, res, raw), 200)
-		if got := res.Header.Get("RateLimit-Remaining"); got != strconv.Itoa(3-i) {
-			t.Errorf("request %d: RateLimit-Remaining %q", i, got)
-		}
-	}
-	for _, p := range []string{"/instamern/users/login", "/instamern/users/forgot-password"} {
-		res, raw := h.request(t, "POST", p, "", map[string]any{"username": "alice", "password": testPassword}, nil)
+	h.signup(t, "alice") // 1 of 3 signups
+	want429 := func(p string, body any) {
+		t.Helper()
+		res, raw := h.request(t, "POST", p, "", body, nil)
 		wantFail(t, res.StatusCode, envelopeOf(t, res, raw), http.StatusTooManyRequests, "")
 		if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || secs < 1 {
 			t.Errorf("Retry-After %q", res.Header.Get("Retry-After"))
@@ -224,7 +219,26 @@ func TestRateLimit(t *testing.T) {
 			t.Errorf("RateLimit headers %v", res.Header)
 		}
 	}
-	// Reads are not limited by the auth rule.
+	for _, c := range []struct {
+		path string
+		body map[string]any
+	}{
+		{"/instamern/users/login", map[string]any{"username": "alice", "password": testPassword}},
+		{"/instamern/users/forgot-password", map[string]any{"email": "alice@example.com"}},
+	} {
+		for i := 1; i <= 3; i++ { // the signup spent nothing of these
+			res, raw := h.request(t, "POST", c.path, "", c.body, nil)
+			wantSuccess(t, res.StatusCode, envelopeOf(t, res, raw), 200)
+			if got := res.Header.Get("RateLimit-Remaining"); got != strconv.Itoa(3-i) {
+				t.Errorf("%s %d: RateLimit-Remaining %q", c.path, i, got)
+			}
+		}
+		want429(c.path, c.body)
+	}
+	h.signup(t, "bob") // nor did the logins and resets spend signups
+	h.signup(t, "carol")
+	want429("/instamern/users/signup", map[string]any{"username": "dave"})
+	// Reads are not limited by the auth rules.
 	st, body := h.do(t, "GET", "/instamern/users", "", nil)
 	wantSuccess(t, st, body, 200)
 }

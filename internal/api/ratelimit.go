@@ -11,16 +11,21 @@ import (
 )
 
 // Route classes: each has its own rule, counted per client IP and, for
-// requests with a valid token, per user as well.
+// requests with a valid token, per user as well. Each auth action has a
+// budget of its own, so that signing up, say, spends nothing of logging
+// in; logins are counted in the handler (loginLimit), per IP and account.
 const (
-	classAuth  = "auth"  // login, signup, password and account changes: strict
-	classWrite = "write" // other state changes: moderate
-	classRead  = "read"  // reads: generous
+	classSignup  = "signup"
+	classReset   = "reset"   // forgot and reset password
+	classAccount = "account" // changes to the signed-in account
+	classWrite   = "write"   // other state changes: moderate
+	classRead    = "read"    // reads: generous
 )
 
 // limitBy returns the middleware applying class's rule.
 func (s *Server) limitBy(class string) func(http.Handler) http.Handler {
-	rule := map[string]ratelimit.Rule{classAuth: s.cfg.AuthLimit, classWrite: s.cfg.WriteLimit, classRead: s.cfg.ReadLimit}[class]
+	rule := map[string]ratelimit.Rule{classSignup: s.cfg.SignupLimit, classReset: s.cfg.ResetLimit,
+		classAccount: s.cfg.AccountLimit, classWrite: s.cfg.WriteLimit, classRead: s.cfg.ReadLimit}[class]
 	return func(h http.Handler) http.Handler { return s.rateLimit(class, rule, h) }
 }
 
@@ -43,18 +48,22 @@ func (s *Server) rateLimit(class string, rule ratelimit.Rule, h http.Handler) ht
 		}
 		d, err := ratelimit.Decide(r.Context(), s.limiter, rule, keys...)
 		if err != nil {
-			// Fail open: a limiter outage must not take the API down.
-			s.log.WarnContext(r.Context(), "rate limiter", "err", err)
+			// Fail open: a limiter without a fallback (not Failover)
+			// must not take the API down when its store does.
+			s.warnLimiter(r, err)
 			h.ServeHTTP(w, r)
 			return
 		}
-		if err := limitError(w, d, "Too many requests. Please try again in %d seconds."); err != nil {
+		if err := limitError(w, d, msgTooMany); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
 }
+
+// msgTooMany is the 429 of a route's budget; %d is the seconds to wait.
+const msgTooMany = "Too many requests. Please try again in %d seconds."
 
 // ipLimitKey is the part of a limit key that names a client address: the
 // address itself for IPv4, its /64 for IPv6, because one subscriber gets a

@@ -5,12 +5,14 @@ import "net/http"
 // routes registers every endpoint. Paths have no trailing slash: the
 // middleware strips it. Literal segments are registered next to the
 // {id} patterns and win by specificity, so "/posts/upload" never reaches
-// the post-detail handler. Every API route is in one rate-limit class
-// (auth, write or read); health checks and media are in none. Handlers
+// the post-detail handler. Every API route but login is in one rate-limit
+// class (signup, reset, account, write or read); login counts its own,
+// per account (loginLimit); health checks and media are in none. Handlers
 // are served to anyone (handle), to a logged-in user only (requireUser), or
 // to anyone with the user when there is one (optionalUser).
 func (s *Server) routes(mux *http.ServeMux) {
-	auth, write, read := s.limitBy(classAuth), s.limitBy(classWrite), s.limitBy(classRead)
+	signup, reset, account := s.limitBy(classSignup), s.limitBy(classReset), s.limitBy(classAccount)
+	write, read := s.limitBy(classWrite), s.limitBy(classRead)
 
 	mux.Handle("GET /{$}", s.handle(s.handleWelcome))
 	mux.Handle("GET /healthz", s.handle(s.handleHealthz))
@@ -25,10 +27,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /instamern/users/id/{id}", read(s.handle(s.handleUserByID)))
 	mux.Handle("GET /instamern/users/username/{username}", read(s.handle(s.handleUserByUsername)))
 	mux.Handle("GET /instamern/users/search/{username}", read(s.handle(s.handleSearchUsers)))
-	mux.Handle("POST /instamern/users/signup", auth(s.handle(s.handleSignup)))
-	mux.Handle("POST /instamern/users/login", auth(s.handle(s.handleLogin)))
-	mux.Handle("POST /instamern/users/forgot-password", auth(s.handle(s.handleForgotPassword)))
-	mux.Handle("PATCH /instamern/users/reset-password/{token}", auth(s.handle(s.handleResetPassword)))
+	mux.Handle("POST /instamern/users/signup", signup(s.handle(s.handleSignup)))
+	mux.Handle("POST /instamern/users/login", s.handle(s.handleLogin)) // loginLimit
+	mux.Handle("POST /instamern/users/forgot-password", reset(s.handle(s.handleForgotPassword)))
+	mux.Handle("PATCH /instamern/users/reset-password/{token}", reset(s.handle(s.handleResetPassword)))
 	mux.Handle("GET /instamern/users/authorization/current-user", read(s.requireUser(s.handleCurrentUser)))
 	mux.Handle("POST /instamern/users/follow/{username}", write(s.requireUser(s.handleFollow)))
 	mux.Handle("POST /instamern/users/unfollow/{username}", write(s.requireUser(s.handleUnfollow)))
@@ -36,12 +38,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /instamern/users/remove", write(s.requireUser(s.handleRemoveAvatar)))
 	mux.Handle("POST /instamern/users/logout", write(s.handle(s.handleLogout)))
 	mux.Handle("PATCH /instamern/users/update", write(s.requireUser(s.handleUpdateProfile)))
-	mux.Handle("PATCH /instamern/users/change-email", auth(s.requireUser(s.handleChangeEmail)))
-	mux.Handle("GET /instamern/users/confirm-email/{token}", auth(s.handle(s.handleConfirmEmailPage)))
-	mux.Handle("POST /instamern/users/confirm-email/{token}", auth(s.handle(s.handleConfirmEmail)))
-	mux.Handle("PATCH /instamern/users/change-password", auth(s.requireUser(s.handleChangePassword)))
-	mux.Handle("DELETE /instamern/users/deactivate", auth(s.requireUser(s.handleDeactivate)))
-	mux.Handle("DELETE /instamern/users/delete", auth(s.requireUser(s.handleDeleteAccount)))
+	mux.Handle("PATCH /instamern/users/change-email", account(s.requireUser(s.handleChangeEmail)))
+	mux.Handle("GET /instamern/users/confirm-email/{token}", account(s.handle(s.handleConfirmEmailPage)))
+	mux.Handle("POST /instamern/users/confirm-email/{token}", account(s.handle(s.handleConfirmEmail)))
+	mux.Handle("PATCH /instamern/users/change-password", account(s.requireUser(s.handleChangePassword)))
+	mux.Handle("DELETE /instamern/users/deactivate", account(s.requireUser(s.handleDeactivate)))
+	mux.Handle("DELETE /instamern/users/delete", account(s.requireUser(s.handleDeleteAccount)))
 	mux.Handle("GET /instamern/users/sessions", read(s.requireUser(s.handleSessions)))
 	mux.Handle("DELETE /instamern/users/sessions", write(s.requireUser(s.handleEndOtherSessions)))
 	mux.Handle("DELETE /instamern/users/sessions/{id}", write(s.requireUser(s.handleEndSession)))

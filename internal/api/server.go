@@ -23,11 +23,15 @@ type Config struct {
 	JWTSecrets   []string       // the first signs; all verify (rotation)
 	MaxBodyBytes int64          // JSON bodies; default 1 MiB
 	MaxUpload    int64          // multipart uploads; default 20 MiB + slack
-	AuthLimit    ratelimit.Rule // per-IP and per-user limit on login, signup, password and account changes
+	SignupLimit  ratelimit.Rule // per-IP limit on signups
+	LoginLimit   ratelimit.Rule // per-IP limit on login attempts, per account: one account's do not spend another's
+	ResetLimit   ratelimit.Rule // per-IP limit on forgot-password and reset-password
+	AccountLimit ratelimit.Rule // per-IP and per-user limit on change email or password, confirm email, deactivate, delete
 	WriteLimit   ratelimit.Rule // per-IP and per-user limit on other writes
 	ReadLimit    ratelimit.Rule // per-IP and per-user limit on reads (not health checks or media)
-	LoginFails   ratelimit.Rule // failed logins per account before it answers 429 until the window ends
-	ResetMails   ratelimit.Rule // password-reset requests per email address (any IP) in a window
+	LoginFails   ratelimit.Rule // failed logins per account (any IP)
+	LoginIPFails ratelimit.Rule // failed logins per IP (any account)
+	ResetMails   ratelimit.Rule // password-reset requests per email address (any IP)
 	// TrustedProxies are the peers whose forwarding header is believed;
 	// ForwardedHeader is that header: "X-Forwarded-For" (default) or "Forwarded".
 	TrustedProxies  []netip.Prefix

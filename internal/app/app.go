@@ -185,7 +185,8 @@ func (a *App) openLimiter(ctx context.Context, given ratelimit.Limiter) (ratelim
 func (a *App) apiConfig(adjust func(*api.Config)) api.Config {
 	c, l := a.Config, a.Config.Limits
 	ac := api.Config{Production: c.Production(), TLS: c.TLSCertFile != "", CORSOrigins: c.CORSOrigins, JWTSecrets: c.JWTSecrets,
-		AuthLimit: l.Auth, WriteLimit: l.Write, ReadLimit: l.Read, LoginFails: l.LoginFails, ResetMails: l.ResetMails,
+		SignupLimit: l.Signup, LoginLimit: l.Login, ResetLimit: l.Reset, AccountLimit: l.Account, WriteLimit: l.Write, ReadLimit: l.Read,
+		LoginFails: l.LoginFails, LoginIPFails: l.LoginIPFails, ResetMails: l.ResetMails,
 		TrustedProxies: l.TrustedProxies, ForwardedHeader: l.ForwardedHeader, Media: blob.Handler(a.Blobs),
 		SNSTopicARN: c.SNSTopicARN}
 	if adjust != nil {

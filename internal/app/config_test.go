@@ -14,6 +14,9 @@ import (
 	"github.com/instamern/gram/internal/ratelimit"
 )
 
+// auth25 is the default budget of each auth action.
+var auth25 = ratelimit.Rule{Limit: 25, Window: 5 * time.Minute}
+
 const prodSecret = "0123456789abcdef0123456789abcdef-prod"
 
 func TestLoadConfig(t *testing.T) {
@@ -36,8 +39,9 @@ func TestLoadConfig(t *testing.T) {
 				MediaURL: "data/media", MailURL: "log:data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
 				MailRetryMin: 30 * time.Second, MailAttempts: 8, RedisTimeout: 50 * time.Millisecond,
 				S3: S3Env{Delivery: "public", PresignTTL: time.Hour},
-				Limits: LimitsEnv{Auth: ratelimit.Rule{Limit: 20, Window: 15 * time.Minute}, Write: ratelimit.Rule{Limit: 300, Window: time.Minute},
-					Read: ratelimit.Rule{Limit: 1200, Window: time.Minute}, LoginFails: ratelimit.Rule{Limit: 10, Window: 15 * time.Minute},
+				Limits: LimitsEnv{Signup: auth25, Login: auth25, Reset: auth25, Account: auth25, LoginIPFails: auth25,
+					Write: ratelimit.Rule{Limit: 300, Window: time.Minute}, Read: ratelimit.Rule{Limit: 1200, Window: time.Minute},
+					LoginFails: ratelimit.Rule{Limit: 10, Window: 15 * time.Minute},
 					ResetMails: ratelimit.Rule{Limit: 3, Window: time.Hour}, ForwardedHeader: "X-Forwarded-For"}}
 			if !reflect.DeepEqual(c, want) {
 				t.Errorf("config = %+v\nwant     %+v", c, want)
@@ -128,12 +132,22 @@ func TestLoadConfig(t *testing.T) {
 		{name: "BadNumbers", env: map[string]string{"DB_MAX_CONNS": "many", "TRUST_PROXY": "maybe"}, wantErr: "DB_MAX_CONNS"},
 		{name: "RateLimits", env: map[string]string{"RATE_LIMIT_AUTH": "5/1h", "RATE_LIMIT_WRITE": "off", "RATE_LIMIT_READ": "0",
 			"RATE_LIMIT_LOGIN_FAILURES": " 3 / 2d", "RATE_LIMIT_RESET_MAIL": "off"}, check: func(t *testing.T, c Config) {
-			want := LimitsEnv{Auth: ratelimit.Rule{Limit: 5, Window: time.Hour}, LoginFails: ratelimit.Rule{Limit: 3, Window: 48 * time.Hour},
-				ForwardedHeader: "X-Forwarded-For"}
+			auth := ratelimit.Rule{Limit: 5, Window: time.Hour} // each action's default, counted apart
+			want := LimitsEnv{Signup: auth, Login: auth, Reset: auth, Account: auth, LoginIPFails: auth,
+				LoginFails: ratelimit.Rule{Limit: 3, Window: 48 * time.Hour}, ForwardedHeader: "X-Forwarded-For"}
 			if !reflect.DeepEqual(c.Limits, want) {
 				t.Errorf("Limits = %+v, want %+v", c.Limits, want)
 			}
 		}},
+		{name: "RateLimitsPerAction", env: map[string]string{"RATE_LIMIT_AUTH": "5/1h", "RATE_LIMIT_SIGNUP": "50/1m", "RATE_LIMIT_LOGIN": "off",
+			"RATE_LIMIT_PASSWORD_RESET": "7/1h", "RATE_LIMIT_ACCOUNT": "8/1h", "RATE_LIMIT_LOGIN_FAILURES_PER_IP": "9/1h"}, check: func(t *testing.T, c Config) {
+			l := c.Limits
+			if l.Signup != (ratelimit.Rule{Limit: 50, Window: time.Minute}) || l.Login != (ratelimit.Rule{}) || l.Reset.Limit != 7 ||
+				l.Account.Limit != 8 || l.LoginIPFails.Limit != 9 {
+				t.Errorf("Limits = %+v", l)
+			}
+		}},
+		{name: "RateLimitLoginBad", env: map[string]string{"RATE_LIMIT_LOGIN": "many"}, wantErr: "RATE_LIMIT_LOGIN"},
 		{name: "RateLimitNoWindow", env: map[string]string{"RATE_LIMIT_AUTH": "20"}, wantErr: "RATE_LIMIT_AUTH"},
 		{name: "RateLimitNegative", env: map[string]string{"RATE_LIMIT_READ": "-1/1m"}, wantErr: "RATE_LIMIT_READ"},
 		{name: "RateLimitBadWindow", env: map[string]string{"RATE_LIMIT_WRITE": "10/soon"}, wantErr: "RATE_LIMIT_WRITE"},

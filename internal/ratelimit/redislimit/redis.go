@@ -90,6 +90,6 @@ func (l *Limiter) args(rule ratelimit.Rule) []any {
 	return []any{l.now().UnixMicro(), window, max(window/int64(rule.Limit), 1)}
 }
 
-// key names key's TAT. The "gcra" part keeps it apart from the counters
-// of the fixed windows this limiter used before.
+// key names key's TAT; "gcra:" sets these keys apart from any others
+// under the same prefix.
 func (l *Limiter) key(key string) string { return l.prefix + "gcra:" + key }
