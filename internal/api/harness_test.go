@@ -444,6 +444,7 @@ func mustLack(t *testing.T, m map[string]any, keys ...string) {
 // flushMail delivers the outbox into a Recorder and returns what was sent.
 func (h *harness) flushMail(t *testing.T) []gram.Message {
 	t.Helper()
+	h.svc.Wait() // forgot-password queues its mail off the request path
 	rec := &mail.Recorder{}
 	sender := &mail.Sender{Store: h.store, Transport: rec, Now: h.clock.Now, BatchSize: 100, Log: slog.New(slog.DiscardHandler)}
 	for {

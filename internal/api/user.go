@@ -122,10 +122,16 @@ func (s *Server) handleForgotPassword(w http.ResponseWriter, r *http.Request) er
 	if err := s.resetMailLimit(w, r, in.Email); err != nil {
 		return err
 	}
-	if err := s.svc.ForgotPassword(r.Context(), in.Email); err != nil {
+	// The lookup and the mail run once the answer is out: the answer costs
+	// the same whether or not the address has an account.
+	ctx, release := gram.HoldOffPath(r.Context())
+	defer release()
+	if err := s.svc.ForgotPassword(ctx, in.Email); err != nil {
 		return err
 	}
-	return ok(w, http.StatusOK, envelope{Message: "If an account uses that email address, a password reset link has been sent to it."})
+	err := ok(w, http.StatusOK, envelope{Message: "If an account uses that email address, a password reset link has been sent to it."})
+	_ = http.NewResponseController(w).Flush()
+	return err
 }
 
 func (s *Server) handleResetPassword(w http.ResponseWriter, r *http.Request) error {

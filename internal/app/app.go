@@ -198,8 +198,13 @@ func (a *App) apiConfig(adjust func(*api.Config)) api.Config {
 func (a *App) onClose(f func() error) { a.closers = append(a.closers, f) }
 
 // Close releases what New opened, last opened first: the rate limiter's
-// connections and the store (unless Overrides gave it).
+// connections and the store (unless Overrides gave it). It first waits
+// for the work the service runs off the request path, which needs the
+// store; call it after the HTTP server has shut down.
 func (a *App) Close() error {
+	if a.Service != nil {
+		a.Service.Wait()
+	}
 	var errs []error
 	for _, f := range slices.Backward(a.closers) {
 		errs = append(errs, f())

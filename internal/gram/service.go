@@ -60,6 +60,7 @@ type Service struct {
 	clock   func() time.Time
 	wake    func()
 	cfg     Config
+	offPath *offPath
 }
 
 // Deps are the adapters a Service works through. Store and Hasher are
@@ -91,7 +92,7 @@ func New(d Deps, cfg Config) *Service {
 		d.Clock = time.Now
 	}
 	return &Service{store: d.Store, blobs: d.Blobs, images: d.Images, mail: d.Mail, hasher: d.Hasher,
-		domains: d.Domains, log: d.Log, clock: d.Clock, wake: d.MailQueued, cfg: cfg.withDefaults()}
+		domains: d.Domains, log: d.Log, clock: d.Clock, wake: d.MailQueued, cfg: cfg.withDefaults(), offPath: newOffPath()}
 }
 
 // Config returns the effective configuration.
