@@ -52,6 +52,7 @@ type App struct {
 
 	log     *slog.Logger
 	sender  *mail.Sender
+	public  publicChecker // the media store, when its public URLs need checking
 	closers []func() error
 }
 
@@ -152,8 +153,15 @@ func (a *App) openBlobs(ctx context.Context, given gram.BlobStore) (gram.BlobSto
 		return given, nil
 	}
 	c, s3 := a.Config, a.Config.S3
-	return blob.Open(ctx, blob.Config{URL: c.MediaURL, AppURL: c.PublicURL, Endpoint: s3.Endpoint, Region: s3.Region,
+	b, err := blob.Open(ctx, blob.Config{URL: c.MediaURL, AppURL: c.PublicURL, Endpoint: s3.Endpoint, Region: s3.Region,
 		ForcePathStyle: s3.ForcePathStyle, Delivery: s3.Delivery, PublicURL: s3.PublicURL, PresignTTL: s3.PresignTTL})
+	if err != nil {
+		return nil, err
+	}
+	if pc, ok := b.(publicChecker); ok && s3.Delivery == blob.DeliveryPublic {
+		a.public = pc
+	}
+	return b, nil
 }
 
 func (a *App) newSender(ov Overrides) (*mail.Sender, error) {

@@ -11,13 +11,14 @@ import (
 // Runner is background work that runs until its context ends.
 type Runner func(ctx context.Context)
 
-// Runners are a server's background work: the outbox sender and the
-// story and media sweeps. An App from OpenService has none.
+// Runners are a server's background work: the outbox sender, the story
+// and media sweeps and the one-off public media check. An App from
+// OpenService has none.
 func (a *App) Runners() []Runner {
 	if a.sender == nil {
 		return nil
 	}
-	return []Runner{a.SendMail, a.SweepStories, a.SweepMedia}
+	return []Runner{a.SendMail, a.SweepStories, a.SweepMedia, a.CheckPublicMedia}
 }
 
 // Start runs rs, each in a goroutine, until the returned stop is called;

@@ -2,57 +2,70 @@ package blob_test
 
 import (
 	"errors"
-	"fmt"
+	"net/http"
+	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"time"
 
 	"github.com/instamern/gram/internal/blob"
 	"github.com/instamern/gram/internal/blob/blobtest"
 	"github.com/instamern/gram/internal/gram"
 )
 
-// TestS3_PublicMode runs the suite with public URLs against a second
-// bucket whose policy allows anonymous GetObject, the way a public bucket
-// (or a CDN origin) is set up in production. The store itself sets no ACL.
-func TestS3_PublicMode(t *testing.T) {
-	t.Parallel()
+// publicConfig is s3Config on a second bucket whose policy allows
+// anonymous GetObject, in public delivery.
+func publicConfig(t *testing.T) blob.S3Config {
+	t.Helper()
 	c := s3Config(t)
 	c.Bucket += "-public"
-	makePublicBucket(t, c)
+	c.Delivery = blob.DeliveryPublic
+	blobtest.PublicBucket(t, c)
+	return c
+}
+
+// TestS3_PublicMode runs the suite with public URLs against the public
+// bucket, the way a public bucket (or a CDN origin) is set up in
+// production. The store itself sets no ACL.
+func TestS3_PublicMode(t *testing.T) {
+	t.Parallel()
+	c := publicConfig(t)
 	blobtest.Run(t, func(t *testing.T) gram.BlobStore {
 		c := c
 		c.Prefix = "test-" + randomHex(t) + "/"
-		c.Delivery = blob.DeliveryPublic
 		return newS3(t, c)
 	})
 }
 
-// makePublicBucket creates c.Bucket if needed and gives it a public-read
-// policy, with the plain SDK: this is test setup, not store behaviour.
-func makePublicBucket(t *testing.T, c blob.S3Config) {
-	t.Helper()
-	ctx := t.Context()
-	awsCfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(c.Region))
-	if err != nil {
-		t.Fatalf("AWS config: %v", err)
-	}
-	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
-		o.BaseEndpoint = aws.String(c.Endpoint)
-		o.UsePathStyle = c.ForcePathStyle
-	})
-	_, err = client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(c.Bucket)})
-	var owned *types.BucketAlreadyOwnedByYou
-	if err != nil && !errors.As(err, &owned) {
-		t.Fatalf("CreateBucket(%s): %v", c.Bucket, err)
-	}
-	policy := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",`+
-		`"Principal":"*","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::%s/*"]}]}`, c.Bucket)
-	_, err = client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(c.Bucket), Policy: aws.String(policy)})
-	if err != nil {
-		t.Fatalf("PutBucketPolicy(%s): %v", c.Bucket, err)
+// TestS3_CheckPublic: the probe passes on the public bucket, is refused
+// (ErrNotPublic, naming the 403) on the private test bucket, is skipped
+// for presigned delivery, and leaves no object behind.
+func TestS3_CheckPublic(t *testing.T) {
+	t.Parallel()
+	client := &http.Client{Timeout: 5 * time.Second}
+	private := s3Config(t)
+	private.Delivery = blob.DeliveryPublic
+	presign := s3Config(t)
+	for name, tc := range map[string]struct {
+		c    blob.S3Config
+		want error
+	}{
+		"Public":  {publicConfig(t), nil},
+		"Private": {private, blob.ErrNotPublic},
+		"Presign": {presign, nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newS3(t, tc.c)
+			err := s.CheckPublic(t.Context(), client)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("CheckPublic = %v, want %v", err, tc.want)
+			}
+			if err != nil && !strings.Contains(err.Error(), "403") {
+				t.Errorf("CheckPublic = %v, want it to name the 403", err)
+			}
+			if left, err := s.List(t.Context(), ""); err != nil || len(left) != 0 {
+				t.Errorf("after CheckPublic the prefix holds %v (%v), want nothing", left, err)
+			}
+		})
 	}
 }
