@@ -9,8 +9,9 @@
 #
 #   start   installs missing tools (Go binaries into ./tools/bin, the npm
 #           emulator into scripts/ses/node_modules), starts each service
-#           unless its port already answers, waits until it is reachable and
-#           creates the test bucket. Idempotent.
+#           unless its port already answers, waits until it is reachable,
+#           creates the test bucket and makes its media/ prefix publicly
+#           readable (the rest stays private). Idempotent.
 #   stop    stops the services this script started (by pid file).
 #   status  reports each service as up or down.
 #   env     prints `export` lines for the tests and the server:
@@ -39,6 +40,9 @@ S3_ACCESS_KEY=gramtestaccesskey
 S3_SECRET_KEY=gramtestsecretkey0123456789
 S3_REGION=us-east-1
 S3_BUCKET=gram-test
+# MEDIA_PREFIX is where the server keeps media (MEDIA_URL in env); only it
+# is public, so the tests' own prefixes in the bucket stay private.
+MEDIA_PREFIX=media
 
 WAIT_SECONDS=${WAIT_SECONDS:-30}
 
@@ -92,17 +96,41 @@ await() {
 	die "$name not reachable on $HOST:$port after ${WAIT_SECONDS}s (log: .services/$name.log)"
 }
 
-# create_bucket makes the test bucket through a signed S3 PUT. An existing
-# bucket (409 BucketAlreadyOwnedByYou) counts as success.
+# s3_put PATH [CURL ARGS...] sends a signed S3 PUT to the store and prints
+# the HTTP status; the answer body goes to .services/s3put.out.
+s3_put() {
+	local path=$1
+	shift
+	curl -sS -o "$STATE/s3put.out" -w '%{http_code}' -X PUT \
+		--aws-sigv4 "aws:amz:$S3_REGION:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
+		-H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' "$@" "http://$HOST:$S3_PORT/$path"
+}
+
+# create_bucket makes the test bucket. An existing bucket (409
+# BucketAlreadyOwnedByYou) counts as success.
 create_bucket() {
 	local code
-	code=$(curl -sS -o "$STATE/bucket.out" -w '%{http_code}' -X PUT \
-		--aws-sigv4 "aws:amz:$S3_REGION:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
-		-H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \
-		"http://$HOST:$S3_PORT/$S3_BUCKET") || die "create bucket: curl failed"
+	code=$(s3_put "$S3_BUCKET") || die "create bucket: curl failed"
 	case $code in
 	200 | 409) ;;
-	*) cat "$STATE/bucket.out" >&2; die "create bucket $S3_BUCKET: HTTP $code" ;;
+	*) cat "$STATE/s3put.out" >&2; die "create bucket $S3_BUCKET: HTTP $code" ;;
+	esac
+}
+
+# public_media gives the test bucket a policy that lets anyone GET objects
+# under MEDIA_PREFIX/, as a public bucket or a CDN origin would: the media
+# URLs of the server's default (public) delivery then load in a browser.
+# Putting the same policy again replaces it.
+public_media() {
+	local code policy
+	policy='{"Version":"2012-10-17","Statement":[{"Sid":"PublicReadMedia","Effect":"Allow","Principal":"*",'
+	policy+='"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::'"$S3_BUCKET/$MEDIA_PREFIX"'/*"]}]}'
+	# "policy=" rather than "policy": curl signs the bare form differently
+	# from the canonical query string S3 computes.
+	code=$(s3_put "$S3_BUCKET?policy=" --data-binary "$policy") || die "bucket policy: curl failed"
+	case $code in
+	200 | 204) ;;
+	*) cat "$STATE/s3put.out" >&2; die "bucket policy on $S3_BUCKET: HTTP $code" ;;
 	esac
 }
 
@@ -128,6 +156,7 @@ cmd_start() {
 	await mailpit-smtp "$SMTP_PORT"
 	await ses "$SES_PORT"
 	create_bucket
+	public_media
 	log "all services up"
 }
 
@@ -177,7 +206,7 @@ export AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY
 export AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY
 export AWS_REGION=$S3_REGION
 export GRAM_TEST_S3_BUCKET=$S3_BUCKET
-export MEDIA_URL=s3://$S3_BUCKET/media
+export MEDIA_URL=s3://$S3_BUCKET/$MEDIA_PREFIX
 export MAIL_URL=smtp://$HOST:$SMTP_PORT
 export MAILPIT_URL=http://$HOST:$MAILPIT_PORT
 export SES_ENDPOINT=http://$HOST:$SES_PORT
