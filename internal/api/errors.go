@@ -58,21 +58,32 @@ type failBody struct {
 	Message string `json:"message"`
 }
 
+// retryAfter is the Retry-After of a 503, in seconds: a dependency that
+// is down or slow may be back by then, and a client that waits no less
+// spares it a stampede.
+const retryAfter = "5"
+
 // writeError writes err as the contract's error envelope: "fail" with
 // the safe message for anything the client can act on, "error" with a
-// generic message for internal faults, whose cause is only logged. A
-// canceled request gets nothing: the client is gone.
+// generic message for internal faults, whose cause is only logged. An
+// outage (503) is a "fail", so that the client shows its message and the
+// user sees the action failed; it says when to retry, and its cause is
+// logged. A canceled request gets nothing: the client is gone.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) {
 		return
 	}
-	status, err := classify(err)
-	if status == http.StatusInternalServerError {
+	status, shown := classify(err)
+	switch status {
+	case http.StatusInternalServerError:
 		s.log.ErrorContext(r.Context(), "internal error", "err", err, "request_id", requestID(r.Context()))
-		encode(w, status, failBody{Status: "error", Message: gram.ErrorMessage(err)})
+		encode(w, status, failBody{Status: "error", Message: gram.ErrorMessage(shown)})
 		return
+	case http.StatusServiceUnavailable:
+		s.log.WarnContext(r.Context(), "unavailable", "err", err, "request_id", requestID(r.Context()))
+		w.Header().Set("Retry-After", retryAfter)
 	}
-	encode(w, status, failBody{Status: "fail", Message: gram.ErrorMessage(err)})
+	encode(w, status, failBody{Status: "fail", Message: gram.ErrorMessage(shown)})
 }
 
 // handlerFunc is the shape of every handler: it writes its success

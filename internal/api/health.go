@@ -20,12 +20,16 @@ func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) error {
 	return ok(w, http.StatusOK, envelope{Message: "alive"})
 }
 
+// readyTimeout bounds the database check of /readyz, so that a load
+// balancer hears of a stalled database at once rather than timing out.
+const readyTimeout = time.Second
+
 // handleReadyz reports whether the database answers (503 when not) and,
 // in data, where rate limits are counted. While Redis does not answer,
 // the limits are counted in process ("degraded": true): the server still
 // serves, with every limit, so it stays ready.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 	defer cancel()
 	if err := s.svc.Ping(ctx); err != nil {
 		s.log.WarnContext(r.Context(), "readyz", "err", err)

@@ -17,6 +17,7 @@ import (
 // middleware wraps the mux once: outermost first.
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	var h http.Handler = s.jsonMisses(mux)
+	h = s.deadline(mux, h)
 	h = s.cors(h)
 	h = s.securityHeaders(h)
 	h = trimSlash(h)

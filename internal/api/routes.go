@@ -13,14 +13,19 @@ import "net/http"
 func (s *Server) routes(mux *http.ServeMux) {
 	signup, reset, account := s.limitBy(classSignup), s.limitBy(classReset), s.limitBy(classAccount)
 	write, read := s.limitBy(classWrite), s.limitBy(classRead)
+	// A route that moves a file has the upload deadline (deadline.go).
+	file := func(pattern string, h http.Handler) {
+		s.fileRoutes[pattern] = true
+		mux.Handle(pattern, h)
+	}
 
 	mux.Handle("GET /{$}", s.handle(s.handleWelcome))
 	mux.Handle("GET /healthz", s.handle(s.handleHealthz))
 	mux.Handle("GET /readyz", s.handle(s.handleReadyz))
-	mux.Handle("GET /media/{key...}", s.handle(s.handleMedia))
+	file("GET /media/{key...}", s.handle(s.handleMedia))
 	// "/media/" arrives as "/media" (trimSlash); without this route the mux
 	// would redirect it back to "/media/", in a loop.
-	mux.Handle("GET /media", s.handle(s.handleMedia))
+	file("GET /media", s.handle(s.handleMedia))
 
 	// Users (the original API's U1-U19).
 	mux.Handle("GET /instamern/users", read(s.optionalUser(s.handleSuggestUsers)))
@@ -34,7 +39,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /instamern/users/authorization/current-user", read(s.requireUser(s.handleCurrentUser)))
 	mux.Handle("POST /instamern/users/follow/{username}", write(s.requireUser(s.handleFollow)))
 	mux.Handle("POST /instamern/users/unfollow/{username}", write(s.requireUser(s.handleUnfollow)))
-	mux.Handle("POST /instamern/users/upload", write(s.requireUser(s.handleUploadAvatar)))
+	file("POST /instamern/users/upload", write(s.requireUser(s.handleUploadAvatar)))
 	mux.Handle("POST /instamern/users/remove", write(s.requireUser(s.handleRemoveAvatar)))
 	mux.Handle("POST /instamern/users/logout", write(s.handle(s.handleLogout)))
 	mux.Handle("PATCH /instamern/users/update", write(s.requireUser(s.handleUpdateProfile)))
@@ -51,14 +56,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Posts and comments (P1-P8) and stories (S1-S2, plus delete).
 	mux.Handle("GET /instamern/posts", read(s.handle(s.handleFeed)))
 	mux.Handle("GET /instamern/posts/{id}", read(s.handle(s.handlePost)))
-	mux.Handle("POST /instamern/posts/upload", write(s.requireUser(s.handleUploadPost)))
+	file("POST /instamern/posts/upload", write(s.requireUser(s.handleUploadPost)))
 	mux.Handle("POST /instamern/posts/like/{id}", write(s.requireUser(s.handleLikePost)))
 	mux.Handle("POST /instamern/posts/update/{id}", write(s.requireUser(s.handleUpdatePost)))
 	mux.Handle("DELETE /instamern/posts/delete/{id}", write(s.requireUser(s.handleDeletePost)))
 	mux.Handle("POST /instamern/posts/comments/{id}", write(s.requireUser(s.handleComment)))
 	mux.Handle("DELETE /instamern/posts/comments/{id}", write(s.requireUser(s.handleDeleteComment)))
 	mux.Handle("GET /instamern/stories", read(s.optionalUser(s.handleStories)))
-	mux.Handle("POST /instamern/stories/upload", write(s.requireUser(s.handleUploadStory)))
+	file("POST /instamern/stories/upload", write(s.requireUser(s.handleUploadStory)))
 	mux.Handle("DELETE /instamern/stories/{id}", write(s.requireUser(s.handleDeleteStory)))
 
 	// Staff (moderators and admins; the domain checks who may do what).

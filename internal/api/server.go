@@ -6,9 +6,11 @@
 package api
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/ratelimit"
@@ -44,6 +46,10 @@ type Config struct {
 	// (nil means an sns.Verifier trusting only SNS hosts).
 	SNSTopicARN string
 	SNS         SNSVerifier
+	// RequestTimeout is the deadline of a request (default 5 s), and
+	// UploadTimeout (default 60 s) of one that moves a file: an upload, or
+	// a media download. Past it the request is answered 503.
+	RequestTimeout, UploadTimeout time.Duration
 }
 
 // Server is the HTTP API.
@@ -54,6 +60,8 @@ type Server struct {
 	tokens  *tokens
 	limiter ratelimit.Limiter
 	handler http.Handler
+	// fileRoutes are the patterns of the routes that move a file.
+	fileRoutes map[string]bool
 }
 
 // NewServer builds the API around svc. limiter may be nil (in-process).
@@ -66,6 +74,8 @@ func NewServer(svc *gram.Service, cfg Config, limiter ratelimit.Limiter, log *sl
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 21 << 20
 	}
+	cfg.RequestTimeout = cmp.Or(cfg.RequestTimeout, 5*time.Second)
+	cfg.UploadTimeout = cmp.Or(cfg.UploadTimeout, time.Minute)
 	if limiter == nil {
 		limiter = ratelimit.NewMemory(nil)
 	}
@@ -75,7 +85,8 @@ func NewServer(svc *gram.Service, cfg Config, limiter ratelimit.Limiter, log *sl
 	if cfg.SNS == nil {
 		cfg.SNS = &sns.Verifier{}
 	}
-	s := &Server{svc: svc, cfg: cfg, log: log, tokens: newTokens(cfg.JWTSecrets, svc.Config().SessionTTL), limiter: limiter}
+	s := &Server{svc: svc, cfg: cfg, log: log, tokens: newTokens(cfg.JWTSecrets, svc.Config().SessionTTL), limiter: limiter,
+		fileRoutes: map[string]bool{}}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.middleware(mux)

@@ -92,7 +92,8 @@ func (a *App) openStore(ctx context.Context) error {
 	if a.Store != nil {
 		return nil
 	}
-	s, err := sqlstore.Open(ctx, a.Config.DatabaseURL, sqlstore.Options{MaxOpenConns: a.Config.DBMaxConns})
+	s, err := sqlstore.Open(ctx, a.Config.DatabaseURL, sqlstore.Options{MaxOpenConns: a.Config.DBMaxConns,
+		StatementTimeout: a.Config.Timeouts.DBStatement})
 	if err != nil {
 		return err
 	}
@@ -196,7 +197,7 @@ func (a *App) apiConfig(adjust func(*api.Config)) api.Config {
 		SignupLimit: l.Signup, LoginLimit: l.Login, ResetLimit: l.Reset, AccountLimit: l.Account, WriteLimit: l.Write, ReadLimit: l.Read,
 		LoginFails: l.LoginFails, LoginIPFails: l.LoginIPFails, ResetMails: l.ResetMails,
 		TrustedProxies: l.TrustedProxies, ForwardedHeader: l.ForwardedHeader, Media: blob.Handler(a.Blobs),
-		SNSTopicARN: c.SNSTopicARN}
+		SNSTopicARN: c.SNSTopicARN, RequestTimeout: c.Timeouts.Request, UploadTimeout: c.Timeouts.Upload}
 	if adjust != nil {
 		adjust(&ac)
 	}

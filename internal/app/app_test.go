@@ -157,11 +157,16 @@ func TestNewValidates(t *testing.T) {
 	}
 }
 
-// Every server gets the same timeouts.
+// Every server gets the same timeouts, and reads and writes outlast
+// UPLOAD_TIMEOUT, so that a request past its deadline hears so.
 func TestHTTPServer(t *testing.T) {
 	a, _ := serve(t, load(t, map[string]string{}), &mail.Recorder{})
 	s := a.HTTPServer(":0")
 	if s.Handler != a.Handler || s.ReadHeaderTimeout == 0 || s.ReadTimeout == 0 || s.WriteTimeout == 0 || s.IdleTimeout == 0 || s.ErrorLog == nil {
 		t.Fatalf("server %+v", s)
+	}
+	a, _ = serve(t, load(t, map[string]string{"UPLOAD_TIMEOUT": "5m"}), &mail.Recorder{})
+	if s := a.HTTPServer(":0"); s.ReadTimeout <= 5*time.Minute || s.WriteTimeout <= 5*time.Minute {
+		t.Errorf("UPLOAD_TIMEOUT 5m: read timeout %v, write timeout %v", s.ReadTimeout, s.WriteTimeout)
 	}
 }

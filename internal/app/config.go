@@ -42,6 +42,7 @@ type Config struct {
 	TLSCertFile  string        // TLS_CERT_FILE: with TLS_KEY_FILE, serve HTTPS
 	TLSKeyFile   string        // TLS_KEY_FILE
 	Limits       LimitsEnv
+	Timeouts     TimeoutsEnv
 	S3           S3Env
 }
 
@@ -90,6 +91,8 @@ func Load(getenv func(string) string) (Config, error) {
 	c.DBMaxConns, err = strconv.Atoi(env("DB_MAX_CONNS", "0"))
 	errs = append(errs, wrapVar("DB_MAX_CONNS", err))
 	c.Limits, err = loadLimits(env)
+	errs = append(errs, err)
+	c.Timeouts, err = loadTimeouts(env)
 	errs = append(errs, err)
 	c.TLSCertFile, c.TLSKeyFile = env("TLS_CERT_FILE", ""), env("TLS_KEY_FILE", "")
 	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {

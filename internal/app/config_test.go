@@ -38,7 +38,8 @@ func TestLoadConfig(t *testing.T) {
 				JWTSecrets:  []string{devSecret}, JWTExpiresIn: 90 * 24 * time.Hour,
 				MediaURL: "data/media", MailURL: "log:data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
 				MailRetryMin: 30 * time.Second, MailAttempts: 8, RedisTimeout: 50 * time.Millisecond,
-				S3: S3Env{Delivery: "public", PresignTTL: time.Hour},
+				S3:       S3Env{Delivery: "public", PresignTTL: time.Hour},
+				Timeouts: TimeoutsEnv{Request: 5 * time.Second, Upload: time.Minute, DBStatement: 5 * time.Second},
 				Limits: LimitsEnv{Signup: auth25, Login: auth25, Reset: auth25, Account: auth25, LoginIPFails: auth25,
 					Write: ratelimit.Rule{Limit: 300, Window: time.Minute}, Read: ratelimit.Rule{Limit: 1200, Window: time.Minute},
 					LoginFails: ratelimit.Rule{Limit: 10, Window: 15 * time.Minute},
@@ -123,6 +124,19 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "RedisTimeoutBad", env: map[string]string{"REDIS_TIMEOUT": "0"}, wantErr: "REDIS_TIMEOUT"},
+		{name: "Timeouts", env: map[string]string{"REQUEST_TIMEOUT": "2s", "UPLOAD_TIMEOUT": "3m"}, check: func(t *testing.T, c Config) {
+			if want := (TimeoutsEnv{Request: 2 * time.Second, Upload: 3 * time.Minute, DBStatement: 2 * time.Second}); c.Timeouts != want {
+				t.Errorf("Timeouts %+v, want %+v (the statement timeout follows the request's)", c.Timeouts, want)
+			}
+		}},
+		{name: "StatementTimeout", env: map[string]string{"DB_STATEMENT_TIMEOUT": "1500ms"}, check: func(t *testing.T, c Config) {
+			if c.Timeouts.DBStatement != 1500*time.Millisecond || c.Timeouts.Request != 5*time.Second {
+				t.Errorf("Timeouts %+v", c.Timeouts)
+			}
+		}},
+		{name: "RequestTimeoutBad", env: map[string]string{"REQUEST_TIMEOUT": "0"}, wantErr: "REQUEST_TIMEOUT"},
+		{name: "UploadTimeoutBad", env: map[string]string{"UPLOAD_TIMEOUT": "soon"}, wantErr: "UPLOAD_TIMEOUT"},
+		{name: "StatementTimeoutBad", env: map[string]string{"DB_STATEMENT_TIMEOUT": "-1s"}, wantErr: "DB_STATEMENT_TIMEOUT"},
 		{name: "CheckDomainBad", env: map[string]string{"MAIL_CHECK_DOMAIN": "sometimes"}, wantErr: "MAIL_CHECK_DOMAIN"},
 		{name: "ProductionWildcardCORS", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "CORS_ORIGINS": "https://a.example,*"},
 			wantErr: "wildcard"},

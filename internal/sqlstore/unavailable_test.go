@@ -15,6 +15,7 @@ import (
 
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/pgtest"
+	"github.com/instamern/gram/internal/testenv"
 )
 
 // TestUnavailableErrors specifies which driver errors mean that the
@@ -117,20 +118,7 @@ func TestBusyTimeoutSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	other, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = other.Close() })
-	conn, err := other.Conn(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(t.Context(), `BEGIN IMMEDIATE`); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _, _ = conn.ExecContext(context.Background(), `ROLLBACK`) }()
+	testenv.LockSQLite(t, path)
 	start := time.Now()
 	err = s.UpdatePostCaption(t.Context(), "p1", "held")
 	if !errors.Is(err, gram.ErrStoreUnavailable) {
