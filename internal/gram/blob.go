@@ -2,7 +2,9 @@ package gram
 
 import (
 	"context"
+	"errors"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -38,4 +40,60 @@ type BlobInfo struct {
 	Size         int64
 	ContentType  string
 	LastModified time.Time
+}
+
+// BlobDeletion is media waiting to be removed from the BlobStore: one
+// object, or every object under a prefix ending in "/" (an account's
+// media). Nothing references it any more; it stays queued until the
+// BlobStore confirms that it is gone.
+type BlobDeletion struct {
+	Key           string    // an object key, or a prefix ending in "/"
+	Attempts      int       // claims so far
+	NextAttemptAt time.Time // due from then on; the zero time is due at once
+	LastError     string    // why the latest attempt failed
+	ClaimToken    string    // identifies the latest claim (set by ClaimBlobDeletions)
+}
+
+// RemoveBlob removes what a queued key names from store: the object, or
+// every object under a prefix ending in "/". An object already gone
+// counts as removed.
+func RemoveBlob(ctx context.Context, store BlobStore, key string) error {
+	var err error
+	if strings.HasSuffix(key, "/") {
+		err = store.DeletePrefix(ctx, key)
+	} else {
+		err = store.Delete(ctx, key)
+	}
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// BlobQueue persists the media that must be removed, so that a crash or a
+// blob store outage between a row's deletion and its object's never leaves
+// the object behind. The store methods that drop a reference queue its key
+// in the same transaction, due at once: DeletePost and DeleteStory their
+// photo, DeleteUser UserPrefix(id), and every save of a user (UpdateUser,
+// ModerateUser, ResetPassword, ConfirmEmailChange) whose PhotoKey changes
+// the previous key. A deleter (blob.Deleter) works the queue.
+type BlobQueue interface {
+	// QueueBlobDeletions queues keys, due at at. A key already queued
+	// keeps its row as it is.
+	QueueBlobDeletions(ctx context.Context, at time.Time, keys ...string) error
+	// ClaimBlobDeletions returns up to limit deletions due at now, the
+	// earliest due first, and leases them until now+lease (NextAttemptAt
+	// moves there, Attempts grows by one, ClaimToken gets a fresh value),
+	// so that no other deleter claims them meanwhile.
+	ClaimBlobDeletions(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]BlobDeletion, error)
+	// BlobDeleted drops key from the queue: the BlobStore confirmed that
+	// it is gone. Whoever confirms may drop it, claim or not: keys are
+	// never reused, so a confirmed removal is final. Dropping a key that
+	// is not queued is not an error.
+	BlobDeleted(ctx context.Context, key string) error
+	// RetryBlobDeletion records a failed attempt by the holder of claim:
+	// the deletion is due again at retryAt, with lastError. Returns
+	// ErrNotFound if key is not queued (its removal was confirmed), and
+	// ErrConflict if it has been claimed again since (the lease ran out).
+	RetryBlobDeletion(ctx context.Context, key, claim, lastError string, retryAt time.Time) error
 }

@@ -20,6 +20,7 @@ type Store interface {
 	PasswordResets
 	EmailChanges
 	OutboxStore
+	BlobQueue
 	AuditLog
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error
@@ -41,12 +42,15 @@ type Users interface {
 	// for text no backend stores.
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	// UpdateUser loads the user, calls fn on it and saves the result, in one
-	// transaction. fn's error aborts the update and is returned as is.
-	// Returns ErrNotFound, or ErrConflict if the new username or email is taken.
+	// transaction; a changed PhotoKey queues the previous one for deletion
+	// (see BlobQueue), as every save of a user does. fn's error aborts the
+	// update and is returned as is. Returns ErrNotFound, or ErrConflict if
+	// the new username or email is taken.
 	UpdateUser(ctx context.Context, id string, fn func(*User) error) (*User, error)
 	// DeleteUser deletes the user and everything that is theirs: posts,
 	// comments, likes, follows, stories, notifications, sessions and resets,
-	// fixing the counters of other users' posts. Returns ErrNotFound.
+	// fixing the counters of other users' posts, and queues the deletion of
+	// their media (UserPrefix(id)), in one transaction. Returns ErrNotFound.
 	DeleteUser(ctx context.Context, id string) error
 	// SearchUsers returns up to limit active users whose username contains
 	// the literal, lowercased query, prefix matches first; none for a query
@@ -109,8 +113,8 @@ type Posts interface {
 	// UpdatePostCaption returns ErrNotFound.
 	UpdatePostCaption(ctx context.Context, id, caption string) error
 	// DeletePost deletes the post with its likes, comments and
-	// notifications, and appends e (when not nil) to the audit log, in one
-	// transaction. Returns ErrNotFound.
+	// notifications, queues the deletion of its photo and appends e (when
+	// not nil) to the audit log, in one transaction. Returns ErrNotFound.
 	DeletePost(ctx context.Context, id string, e *AuditEntry) error
 	// Feed returns a page of posts by active users, newest first.
 	Feed(ctx context.Context, page Page) ([]*Post, error)
@@ -154,8 +158,9 @@ type Stories interface {
 	CreateStory(ctx context.Context, s *Story) error
 	// StoryByID returns ErrNotFound.
 	StoryByID(ctx context.Context, id string) (*Story, error)
-	// DeleteStory deletes the story and appends e (when not nil) to the
-	// audit log, in one transaction. Returns ErrNotFound.
+	// DeleteStory deletes the story, queues the deletion of its photo and
+	// appends e (when not nil) to the audit log, in one transaction.
+	// Returns ErrNotFound.
 	DeleteStory(ctx context.Context, id string, e *AuditEntry) error
 	// ActiveStories returns up to limit unexpired stories of active users,
 	// newest first.

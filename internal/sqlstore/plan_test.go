@@ -115,6 +115,11 @@ func planCases(v planValues) []planCase {
 		{name: "ClaimMail", query: qClaimMail, args: []any{v.now, 10}, index: "mail_outbox_due"},
 		{name: "ClaimMail/Lease", query: qLeaseMail, args: []any{v.now, "token", v.mailID}, index: "mail_outbox", write: true},
 		{name: "MailSuppressed", query: qMailSuppressed, args: []any{v.email}, index: "mail_suppressions"},
+		// The blob deleter's claim and outcomes.
+		{name: "ClaimBlobDeletions", query: qClaimBlobs, args: []any{v.now, 20}, index: "blob_deletions_due"},
+		{name: "ClaimBlobDeletions/Lease", query: qLeaseBlob, args: []any{v.now, "token", "users/" + v.userID + "/"}, index: "blob_deletions", write: true},
+		{name: "BlobDeleted", query: qBlobDone, args: []any{"users/" + v.userID + "/"}, index: "blob_deletions", write: true},
+		{name: "RetryBlobDeletion", query: qRetryBlob, args: []any{"503", v.now, "users/" + v.userID + "/", "token"}, index: "blob_deletions", write: true},
 	}
 }
 

@@ -40,12 +40,19 @@ func (s *Store) UpdatePostCaption(ctx context.Context, id, caption string) error
 	return s.wrap("update post", mustAffect(s.exec(ctx, `UPDATE posts SET caption = ? WHERE id = ?`, caption, id)))
 }
 
+// qDeletePost deletes a post and returns its photo's key, to queue.
+const qDeletePost = `DELETE FROM posts WHERE id = ? RETURNING photo_key`
+
 func (s *Store) DeletePost(ctx context.Context, id string, e *gram.AuditEntry) error {
 	err := s.inTx(ctx, func(t tx) error {
 		if _, err := t.exec(ctx, `DELETE FROM notifications WHERE post_id = ?`, id); err != nil {
 			return err
 		}
-		if err := mustAffect(t.exec(ctx, `DELETE FROM posts WHERE id = ?`, id)); err != nil {
+		var key string
+		if err := t.queryRow(ctx, qDeletePost, id).Scan(&key); err != nil {
+			return err
+		}
+		if err := queueDropped(ctx, t, key); err != nil {
 			return err
 		}
 		return insertAudit(ctx, t, e)

@@ -37,9 +37,16 @@ func (s *Store) StoryByID(ctx context.Context, id string) (*gram.Story, error) {
 	return st, s.wrap("story by id", err)
 }
 
+// qDeleteStory deletes a story and returns its photo's key, to queue.
+const qDeleteStory = `DELETE FROM stories WHERE id = ? RETURNING photo_key`
+
 func (s *Store) DeleteStory(ctx context.Context, id string, e *gram.AuditEntry) error {
 	err := s.inTx(ctx, func(t tx) error {
-		if err := mustAffect(t.exec(ctx, `DELETE FROM stories WHERE id = ?`, id)); err != nil {
+		var key string
+		if err := t.queryRow(ctx, qDeleteStory, id).Scan(&key); err != nil {
+			return err
+		}
+		if err := queueDropped(ctx, t, key); err != nil {
 			return err
 		}
 		return insertAudit(ctx, t, e)

@@ -87,14 +87,21 @@ func (s *Store) UpdateUser(ctx context.Context, id string, fn func(*gram.User) e
 	return out, s.wrap("update user", err)
 }
 
-// updateUserTx is the read-modify-write of UpdateUser inside t.
+// updateUserTx is the read-modify-write of every save of a user inside
+// t; a photo the save replaces or removes is queued for deletion.
 func updateUserTx(ctx context.Context, t tx, id string, fn func(*gram.User) error) (*gram.User, error) {
 	u, err := scanUser(t.queryRow(ctx, qUserByID+t.d.forUpdate, id))
 	if err != nil {
 		return nil, err
 	}
+	oldPhoto := u.PhotoKey
 	if err := fn(u); err != nil {
 		return nil, fnError{err}
+	}
+	if u.PhotoKey != oldPhoto {
+		if err := queueDropped(ctx, t, oldPhoto); err != nil {
+			return nil, err
+		}
 	}
 	u.ID = id
 	_, err = t.exec(ctx, `UPDATE users SET username = ?, email = ?, firstname = ?, lastname = ?, bio = ?,
@@ -187,7 +194,10 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		return mustAffect(t.exec(ctx, qDeleteUser, id))
+		if err := mustAffect(t.exec(ctx, qDeleteUser, id)); err != nil {
+			return err
+		}
+		return queueDropped(ctx, t, gram.UserPrefix(id))
 	})
 	return s.wrap("delete user", err)
 }

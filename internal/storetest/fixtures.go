@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -160,3 +161,43 @@ func noErr(t *testing.T, what string, err error) {
 
 // missingID is an id no fixture ever uses.
 func missingID() string { return gram.NewID(T0.Add(-time.Hour)) }
+
+// wantDisjointClaims has two claimers call claim, which returns the ids
+// of one claimed batch, until it finds nothing, and checks that each of
+// the n queued items was claimed by exactly one of them.
+func wantDisjointClaims(t *testing.T, n int, claim func() ([]string, error)) {
+	t.Helper()
+	var (
+		mu   sync.Mutex
+		seen = map[string]int{}
+		wg   sync.WaitGroup
+	)
+	for range 2 {
+		wg.Go(func() {
+			for {
+				ids, err := claim()
+				if err != nil {
+					t.Errorf("claim: %v", err)
+					return
+				}
+				if len(ids) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, id := range ids {
+					seen[id]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(seen) != n {
+		t.Errorf("claimed %d distinct items; want %d", len(seen), n)
+	}
+	for id, k := range seen {
+		if k != 1 {
+			t.Errorf("%s claimed %d times", id, k)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -123,39 +122,10 @@ func testClaimConcurrent(t *testing.T, s gram.Store) {
 	for range n {
 		newMail(t, s, T0)
 	}
-	var (
-		mu   sync.Mutex
-		seen = map[string]int{}
-		wg   sync.WaitGroup
-	)
-	for range 2 {
-		wg.Go(func() {
-			for {
-				got, err := s.ClaimMail(t.Context(), T0, time.Hour, 7)
-				if err != nil {
-					t.Errorf("ClaimMail: %v", err)
-					return
-				}
-				if len(got) == 0 {
-					return
-				}
-				mu.Lock()
-				for _, m := range got {
-					seen[m.ID]++
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	if len(seen) != n {
-		t.Errorf("claimed %d distinct messages; want %d", len(seen), n)
-	}
-	for id, k := range seen {
-		if k != 1 {
-			t.Errorf("message %s claimed %d times", id, k)
-		}
-	}
+	wantDisjointClaims(t, n, func() ([]string, error) {
+		got, err := s.ClaimMail(t.Context(), T0, time.Hour, 7)
+		return mailIDs(got), err
+	})
 }
 
 // testMarkStaleClaim: a sender whose lease ran out, and whose message
