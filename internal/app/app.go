@@ -52,6 +52,7 @@ type App struct {
 
 	log     *slog.Logger
 	sender  *mail.Sender
+	deleter *blob.Deleter
 	public  publicChecker // the media store, when its public URLs need checking
 	closers []func() error
 }
@@ -129,6 +130,7 @@ func (a *App) wire(ctx context.Context, ov Overrides) error {
 		deps.Domains = &mail.DomainCheck{}
 	}
 	a.Blobs = deps.Blobs
+	a.deleter = &blob.Deleter{Queue: a.Store, Blobs: a.Blobs, Log: a.log, Backoff: mail.ExpBackoff(time.Minute, time.Hour), Now: ov.Clock}
 	a.Service = gram.New(deps, a.serviceConfig())
 	limiter, err := a.openLimiter(ctx, ov.Limiter)
 	if err != nil {

@@ -11,14 +11,14 @@ import (
 // Runner is background work that runs until its context ends.
 type Runner func(ctx context.Context)
 
-// Runners are a server's background work: the outbox sender, the story
-// and media sweeps and the one-off public media check. An App from
-// OpenService has none.
+// Runners are a server's background work: the outbox sender, the media
+// deleter, the story and media sweeps and the one-off public media check.
+// An App from OpenService has none.
 func (a *App) Runners() []Runner {
 	if a.sender == nil {
 		return nil
 	}
-	return []Runner{a.SendMail, a.SweepStories, a.SweepMedia, a.CheckPublicMedia}
+	return []Runner{a.SendMail, a.DeleteMedia, a.SweepStories, a.SweepMedia, a.CheckPublicMedia}
 }
 
 // Start runs rs, each in a goroutine, until the returned stop is called;
@@ -36,6 +36,10 @@ func Start(ctx context.Context, rs ...Runner) (stop func()) {
 // SendMail delivers the outbox until ctx ends; the service wakes it when
 // it queues mail.
 func (a *App) SendMail(ctx context.Context) { _ = a.sender.Run(ctx) }
+
+// DeleteMedia removes the media whose deletion is queued until ctx ends,
+// retrying each key until the blob store confirms.
+func (a *App) DeleteMedia(ctx context.Context) { _ = a.deleter.Run(ctx) }
 
 // SweepStories deletes expired stories and their media every ten minutes.
 func (a *App) SweepStories(ctx context.Context) {
@@ -60,7 +64,7 @@ func (a *App) SweepStories(ctx context.Context) {
 const mediaGrace = 24 * time.Hour
 
 // SweepMedia deletes media objects that no row references (left by a
-// crash between upload and insert, or a failed delete), every six hours.
+// crash between upload and insert), every six hours.
 func (a *App) SweepMedia(ctx context.Context) {
 	t := time.NewTicker(6 * time.Hour)
 	defer t.Stop()

@@ -69,12 +69,7 @@ func (s *Service) DeleteAccount(ctx context.Context, u *User, current string) er
 	if err := s.store.DeleteUser(ctx, u.ID); err != nil {
 		return storeErr(err, "Not found user to delete.", msgUserExists)
 	}
-	// The rows are gone; media follows. A failure here leaves unreferenced
-	// objects for the orphan sweep, never a broken account.
-	ctx, cancel := detach(ctx)
-	defer cancel()
-	if err := s.blobs.DeletePrefix(ctx, UserPrefix(u.ID)); err != nil {
-		s.log.ErrorContext(ctx, "delete account media", "user", u.ID, "err", err)
-	}
+	// The rows are gone and the media is queued; it goes now, or later.
+	s.removeQueued(ctx, UserPrefix(u.ID))
 	return nil
 }

@@ -18,10 +18,10 @@ func (s *Service) SetAvatar(ctx context.Context, u *User, r io.Reader) (*User, e
 		return nil
 	})
 	if err != nil {
-		s.deleteBlob(ctx, key) // no orphan for a failed update
+		s.discardUpload(ctx, key) // no orphan for a failed update
 		return nil, storeErr(err, "User not found.", msgUserExists)
 	}
-	s.deleteBlob(ctx, old)
+	s.removeQueued(ctx, old)
 	return out, nil
 }
 
@@ -35,6 +35,6 @@ func (s *Service) RemoveAvatar(ctx context.Context, u *User) (bool, error) {
 	if err != nil {
 		return false, storeErr(err, "User not found.", msgUserExists)
 	}
-	s.deleteBlob(ctx, old)
+	s.removeQueued(ctx, old)
 	return old != "", nil
 }

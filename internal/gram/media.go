@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"time"
 )
 
 // ImageKind selects the output geometry of the image pipeline.
@@ -35,7 +36,9 @@ type ImageProcessor interface {
 }
 
 // storeImage processes an upload and stores it under the key that keyFor
-// returns for the output's extension.
+// returns for the output's extension. A failed write is queued for
+// deletion after lateWriteGrace: a write that timed out here may still
+// complete in the blob store, and nothing will ever reference it.
 func (s *Service) storeImage(ctx context.Context, r io.Reader, kind ImageKind, keyFor func(ext string) string) (string, error) {
 	img, err := s.images.Process(ctx, r, kind)
 	if err != nil {
@@ -43,10 +46,20 @@ func (s *Service) storeImage(ctx context.Context, r io.Reader, kind ImageKind, k
 	}
 	key := keyFor(img.Ext)
 	if err := s.blobs.Put(ctx, key, bytes.NewReader(img.Data), int64(len(img.Data)), img.ContentType); err != nil {
+		s.queueBlob(ctx, s.now().Add(lateWriteGrace), key)
 		return "", blobErr(err)
 	}
 	return key, nil
 }
+
+// lateWriteGrace is how long after a failed write its object is deleted:
+// longer than a write the blob store accepted before the failure can
+// take to land. One that lands later still is the orphan sweep's.
+const lateWriteGrace = 15 * time.Minute
+
+// inlineDeleteTimeout bounds the removal that a change attempts at once;
+// whatever it leaves is the deleter's (blob.Deleter).
+const inlineDeleteTimeout = 5 * time.Second
 
 // blobErr keeps a store's client-safe *Error and hides anything else
 // behind a clear "unavailable" message.
@@ -57,15 +70,38 @@ func blobErr(err error) error {
 	return &Error{Code: EUNAVAILABLE, Message: "Media storage is unavailable. Please try again later."}
 }
 
-// deleteBlob removes an object in the background of a finished change;
-// a failure leaves an orphan for the sweep and is logged.
-func (s *Service) deleteBlob(ctx context.Context, key string) {
+// removeQueued removes media whose deletion is queued (an object, or a
+// prefix ending in "/") at once, in the background of a finished change,
+// and drops it from the queue when the blob store confirms. A failure is
+// logged and left to the deleter, which retries until it succeeds.
+func (s *Service) removeQueued(ctx context.Context, key string) {
 	if key == "" {
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), inlineDeleteTimeout)
+	defer cancel()
+	if err := RemoveBlob(ctx, s.blobs, key); err != nil {
+		s.log.WarnContext(ctx, "delete media: left to the deletion queue", "key", key, "err", err)
+		return
+	}
+	if err := s.store.BlobDeleted(ctx, key); err != nil {
+		s.log.WarnContext(ctx, "delete media: deleted but still queued", "key", key, "err", err)
+	}
+}
+
+// discardUpload removes the object of an upload whose row was never
+// written: it queues the key, then tries at once.
+func (s *Service) discardUpload(ctx context.Context, key string) {
+	s.queueBlob(ctx, s.now(), key)
+	s.removeQueued(ctx, key)
+}
+
+// queueBlob queues key for deletion at at. A failure is logged: the
+// object is then an orphan for the sweep (blob.Sweep).
+func (s *Service) queueBlob(ctx context.Context, at time.Time, key string) {
 	ctx, cancel := detach(ctx)
 	defer cancel()
-	if err := s.blobs.Delete(ctx, key); err != nil {
-		s.log.ErrorContext(ctx, "delete media", "key", key, "err", err)
+	if err := s.store.QueueBlobDeletions(ctx, at, key); err != nil {
+		s.log.ErrorContext(ctx, "queue media deletion", "key", key, "err", err)
 	}
 }

@@ -49,7 +49,7 @@ func (s *Service) CreatePost(ctx context.Context, u *User, caption string, photo
 	}
 	p.PhotoKey = key
 	if err := s.store.CreatePost(ctx, p); err != nil {
-		s.deleteBlob(ctx, key)
+		s.discardUpload(ctx, key)
 		return nil, storeErr(err, "User not found.", msgPostExists)
 	}
 	return p, nil
@@ -143,7 +143,7 @@ func (s *Service) deletePost(ctx context.Context, u *User, id, reason string) er
 	if err := s.store.DeletePost(ctx, p.ID, e); err != nil {
 		return storeErr(err, "Not found post to delete.", msgPostExists)
 	}
-	s.deleteBlob(ctx, p.PhotoKey)
+	s.removeQueued(ctx, p.PhotoKey)
 	return nil
 }
 

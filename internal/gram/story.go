@@ -38,7 +38,7 @@ func (s *Service) CreateStory(ctx context.Context, u *User, photo io.Reader) (*S
 	}
 	st.PhotoKey = key
 	if err := s.store.CreateStory(ctx, st); err != nil {
-		s.deleteBlob(ctx, key)
+		s.discardUpload(ctx, key)
 		return nil, storeErr(err, "User not found.", msgStoryExists)
 	}
 	return st, nil
@@ -107,7 +107,7 @@ func (s *Service) deleteStory(ctx context.Context, u *User, id, reason string) e
 	if err := s.store.DeleteStory(ctx, id, e); err != nil {
 		return storeErr(err, notFound, msgStoryExists)
 	}
-	s.deleteBlob(ctx, st.PhotoKey)
+	s.removeQueued(ctx, st.PhotoKey)
 	return nil
 }
 
@@ -122,7 +122,7 @@ func (s *Service) SweepStories(ctx context.Context, limit int) (int, error) {
 		if err := s.store.DeleteStory(ctx, st.ID, nil); err != nil && !errors.Is(err, ErrNotFound) {
 			return 0, err
 		}
-		s.deleteBlob(ctx, st.PhotoKey)
+		s.removeQueued(ctx, st.PhotoKey)
 	}
 	return len(expired), nil
 }
