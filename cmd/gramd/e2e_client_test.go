@@ -114,6 +114,12 @@ func (g *gramd) call(method, path, token string, body any, want int) *reply {
 // text fields, as the client's FormData does.
 func (g *gramd) upload(path, token, field string, img []byte, fields map[string]string, want int) *reply {
 	g.t.Helper()
+	return g.send(g.uploadRequest(path, field, img, fields), token, want)
+}
+
+// uploadRequest is the request of upload, without the token.
+func (g *gramd) uploadRequest(path, field string, img []byte, fields map[string]string) *http.Request {
+	g.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, v := range fields {
@@ -132,7 +138,7 @@ func (g *gramd) upload(path, token, field string, img []byte, fields map[string]
 		g.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return g.send(req, token, want)
+	return req
 }
 
 func (g *gramd) send(req *http.Request, token string, want int) *reply {

@@ -59,28 +59,11 @@ func (a *App) SweepStories(ctx context.Context) {
 	}
 }
 
-// mediaGrace protects uploads in flight (object written, row not yet)
-// from the orphan sweep.
-const mediaGrace = 24 * time.Hour
-
 // SweepMedia deletes media objects that no row references (left by a
-// crash between upload and insert), every six hours.
+// crash between upload and insert), a minute or so after the start and
+// then every MEDIA_SWEEP_INTERVAL, until ctx ends.
 func (a *App) SweepMedia(ctx context.Context) {
-	t := time.NewTicker(6 * time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		referenced := func(key string) (bool, error) { return a.Service.MediaReferenced(ctx, key) }
-		n, err := blob.Sweep(ctx, a.Blobs, "users/", time.Now().Add(-mediaGrace), referenced)
-		if err != nil && ctx.Err() == nil {
-			a.log.Error("sweep media", "err", err)
-		}
-		if n > 0 {
-			a.log.Info("swept orphaned media", "count", n)
-		}
-	}
+	s := &blob.Sweeper{Blobs: a.Blobs, Prefix: "users/", Referenced: a.Service.MediaReferenced, Log: a.log,
+		First: min(time.Minute, a.Config.MediaSweep), Every: a.Config.MediaSweep}
+	_ = s.Run(ctx)
 }

@@ -30,6 +30,7 @@ type Config struct {
 	JWTSecrets   []string      // JWT_SECRET (signing) + JWT_SECRETS_OLD (verify only)
 	JWTExpiresIn time.Duration // JWT_EXPIRES_IN, e.g. 90d
 	MediaURL     string        // MEDIA_URL
+	MediaSweep   time.Duration // MEDIA_SWEEP_INTERVAL: pause between sweeps of orphaned media
 	MailURL      string        // MAIL_URL
 	MailFrom     string        // MAIL_FROM
 	SESEndpoint  string        // SES_ENDPOINT
@@ -100,6 +101,8 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.S3, err = loadS3(env)
 	errs = append(errs, err)
+	c.MediaSweep, err = parseDuration(env("MEDIA_SWEEP_INTERVAL", "3h"))
+	errs = append(errs, wrapVar("MEDIA_SWEEP_INTERVAL", err))
 	c.MailRetryMin, err = parseDuration(env("MAIL_RETRY_MIN", "30s"))
 	errs = append(errs, wrapVar("MAIL_RETRY_MIN", err))
 	c.RedisTimeout, err = parseDuration(env("REDIS_TIMEOUT", "50ms"))

@@ -36,7 +36,7 @@ func TestLoadConfig(t *testing.T) {
 				ClientURL:   "https://instamern.netlify.app",
 				CORSOrigins: []string{"https://instamern.netlify.app", "http://localhost:3000"},
 				JWTSecrets:  []string{devSecret}, JWTExpiresIn: 90 * 24 * time.Hour,
-				MediaURL: "data/media", MailURL: "log:data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
+				MediaURL: "data/media", MediaSweep: 3 * time.Hour, MailURL: "log:data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
 				MailRetryMin: 30 * time.Second, MailAttempts: 8, RedisTimeout: 50 * time.Millisecond,
 				S3:       S3Env{Delivery: "public", PresignTTL: time.Hour},
 				Timeouts: TimeoutsEnv{Request: 5 * time.Second, Upload: time.Minute, DBStatement: 5 * time.Second},
@@ -137,6 +137,10 @@ func TestLoadConfig(t *testing.T) {
 		{name: "RequestTimeoutBad", env: map[string]string{"REQUEST_TIMEOUT": "0"}, wantErr: "REQUEST_TIMEOUT"},
 		{name: "UploadTimeoutBad", env: map[string]string{"UPLOAD_TIMEOUT": "soon"}, wantErr: "UPLOAD_TIMEOUT"},
 		{name: "StatementTimeoutBad", env: map[string]string{"DB_STATEMENT_TIMEOUT": "-1s"}, wantErr: "DB_STATEMENT_TIMEOUT"},
+		{name: "MediaSweep", env: map[string]string{"MEDIA_SWEEP_INTERVAL": "20m"}, check: func(t *testing.T, c Config) {
+			wantDuration(t, c.MediaSweep, 20*time.Minute)
+		}},
+		{name: "MediaSweepBad", env: map[string]string{"MEDIA_SWEEP_INTERVAL": "0s"}, wantErr: "MEDIA_SWEEP_INTERVAL"},
 		{name: "CheckDomainBad", env: map[string]string{"MAIL_CHECK_DOMAIN": "sometimes"}, wantErr: "MAIL_CHECK_DOMAIN"},
 		{name: "ProductionWildcardCORS", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "CORS_ORIGINS": "https://a.example,*"},
 			wantErr: "wildcard"},

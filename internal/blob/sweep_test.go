@@ -1,6 +1,7 @@
 package blob_test
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/instamern/gram/internal/blob"
+	"github.com/instamern/gram/internal/gram"
 )
 
 func TestSweep(t *testing.T) {
@@ -59,4 +61,23 @@ func TestSweep(t *testing.T) {
 			t.Errorf("object deleted despite the failed lookup: %v", err)
 		}
 	})
+}
+
+// TestSweeper_SweepsSoonAfterStart: the first pass comes within First,
+// not after Every, so a server restarted more often than Every sweeps.
+func TestSweeper_SweepsSoonAfterStart(t *testing.T) {
+	m := blob.NewMem("")
+	m.Put(t.Context(), "users/u1/posts/orphan.jpg", strings.NewReader("x"), 1, "image/jpeg")
+	s := &blob.Sweeper{Blobs: m, Prefix: "users/", Grace: time.Nanosecond, First: 100 * time.Millisecond, Every: time.Hour,
+		Referenced: func(context.Context, string) (bool, error) { return false, nil }}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if _, err := m.Head(t.Context(), "users/u1/posts/orphan.jpg"); errors.Is(err, gram.ErrNotFound) {
+			return
+		}
+	}
+	t.Fatal("the orphan was not swept within 5s of the start (First is 100ms)")
 }
