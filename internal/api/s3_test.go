@@ -59,17 +59,32 @@ func TestS3Journey(t *testing.T) {
 // newS3Harness is newHarness with an S3 blob store under a fresh prefix.
 func newS3Harness(t *testing.T, delivery string) *harness {
 	t.Helper()
+	h, _ := newS3HarnessWith(t, s3Config(t, delivery))
+	return h
+}
+
+// s3Config configures a store under a fresh prefix of the test bucket.
+func s3Config(t *testing.T, delivery string) blob.S3Config {
+	t.Helper()
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
+	return blob.S3Config{
+		Bucket: os.Getenv("GRAM_TEST_S3_BUCKET"), Prefix: "api-" + hex.EncodeToString(b) + "/",
+		Region: os.Getenv("S3_REGION"), Endpoint: os.Getenv("S3_ENDPOINT"), ForcePathStyle: true,
+		Delivery: delivery, PresignTTL: time.Hour,
+	}
+}
+
+// newS3HarnessWith is newHarness with the S3 store c (its AppURL set to
+// the server's), which it returns too.
+func newS3HarnessWith(t *testing.T, c blob.S3Config) (*harness, *blob.S3) {
+	t.Helper()
 	store := openSQLite(t)
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	blobs, err := blob.NewS3(t.Context(), blob.S3Config{
-		Bucket: os.Getenv("GRAM_TEST_S3_BUCKET"), Prefix: "api-" + hex.EncodeToString(b) + "/",
-		Region: os.Getenv("S3_REGION"), Endpoint: os.Getenv("S3_ENDPOINT"), ForcePathStyle: true,
-		Delivery: delivery, AppURL: srv.URL, PresignTTL: time.Hour,
-	})
+	c.AppURL = srv.URL
+	blobs, err := blob.NewS3(t.Context(), c)
 	if err != nil {
 		t.Fatalf("S3 store: %v", err)
 	}
@@ -77,7 +92,7 @@ func newS3Harness(t *testing.T, delivery string) *harness {
 	a := newApp(t, map[string]string{"RATE_LIMIT_AUTH": "off", "RATE_LIMIT_WRITE": "off"},
 		app.Overrides{Store: store, Blobs: blobs, Hasher: hasher})
 	mux.Handle("/", a.Handler)
-	return &harness{srv: srv, svc: a.Service, store: store, hasher: hasher}
+	return &harness{srv: srv, svc: a.Service, store: store, hasher: hasher}, blobs
 }
 
 // mustLoad fetches url like a browser's <img> and checks it is a JPEG.

@@ -11,7 +11,9 @@ import (
 // Proxy is a TCP proxy in front of a real server that a test can break:
 // a frozen connection forwards no byte in either direction (a hung
 // server, or a network that silently drops everything) until it is
-// thawed. The proxy and its connections close at the end of the test.
+// thawed; a proxy that is down closes every connection (a server that is
+// gone) until it is up. The proxy and its connections close at the end of
+// the test.
 type Proxy struct {
 	ln     net.Listener
 	target string
@@ -19,6 +21,7 @@ type Proxy struct {
 	mu        sync.Mutex
 	changed   *sync.Cond // broadcast on every freeze, thaw, open and close
 	freezeNew bool
+	down      bool
 	conns     map[*proxyConn]bool // open connections, true while frozen
 	served    chan struct{}       // closed when serve has returned
 	wg        sync.WaitGroup      // forwarding goroutines
@@ -70,6 +73,25 @@ func (p *Proxy) set(frozen, freezeNew bool) {
 	p.changed.Broadcast()
 }
 
+// Down closes every open connection, dropping whatever a frozen one
+// holds, and closes each new one at once, until Up.
+func (p *Proxy) Down() {
+	p.mu.Lock()
+	p.down = true
+	open := p.openLocked()
+	p.mu.Unlock()
+	for _, c := range open {
+		p.drop(c)
+	}
+}
+
+// Up lets new connections through again.
+func (p *Proxy) Up() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = false
+}
+
 // WaitFrozen waits up to d until at least n open connections are frozen,
 // and reports whether they were.
 func (p *Proxy) WaitFrozen(n int, d time.Duration) bool {
@@ -103,6 +125,13 @@ func (p *Proxy) serve() {
 		client, err := p.ln.Accept()
 		if err != nil {
 			return
+		}
+		p.mu.Lock()
+		down := p.down
+		p.mu.Unlock()
+		if down {
+			client.Close()
+			continue
 		}
 		server, err := net.DialTimeout("tcp", p.target, 5*time.Second)
 		if err != nil {
@@ -180,13 +209,19 @@ func (p *Proxy) close() {
 	p.ln.Close()
 	<-p.served // every accepted connection is in conns now
 	p.mu.Lock()
-	open := make([]*proxyConn, 0, len(p.conns))
-	for c := range p.conns {
-		open = append(open, c)
-	}
+	open := p.openLocked()
 	p.mu.Unlock()
 	for _, c := range open {
 		p.drop(c)
 	}
 	p.wg.Wait()
+}
+
+// openLocked lists the open connections.
+func (p *Proxy) openLocked() []*proxyConn {
+	open := make([]*proxyConn, 0, len(p.conns))
+	for c := range p.conns {
+		open = append(open, c)
+	}
+	return open
 }
