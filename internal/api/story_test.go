@@ -1,12 +1,16 @@
 package api_test
 
 import (
+	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/instamern/gram/internal/blob"
 )
 
 // S1, S2, story delete, B20: stories are grouped by user and expire
@@ -87,6 +91,22 @@ func TestStories(t *testing.T) {
 			h.clock.Advance(2 * time.Hour)
 			if got := groups(t, ""); len(got) != 0 {
 				t.Errorf("after 26h: %v", got)
+			}
+		})
+
+		t.Run("Sweep", func(t *testing.T) {
+			photos := func() []string {
+				return slices.DeleteFunc(blobKeys(t, h.blobs), func(k string) bool { return !strings.Contains(k, "/stories/") })
+			}
+			if n, err := h.svc.SweepStories(t.Context(), 500); err != nil || n != 3 {
+				t.Fatalf("SweepStories = %d, %v; want the 3 expired stories", n, err)
+			}
+			d := &blob.Deleter{Queue: h.store, Blobs: h.blobs, Log: slog.New(slog.DiscardHandler)}
+			if n, err := d.Flush(t.Context()); err != nil || n != 3 {
+				t.Fatalf("deleter pass = %d, %v; want the 3 swept photos", n, err)
+			}
+			if got := photos(); len(got) != 0 {
+				t.Errorf("story photos left after the sweep and the deleter: %q", got)
 			}
 		})
 

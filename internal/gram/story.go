@@ -111,8 +111,10 @@ func (s *Service) deleteStory(ctx context.Context, u *User, id, reason string) e
 	return nil
 }
 
-// SweepStories deletes up to limit expired stories and their photos, and
-// reports how many it deleted.
+// SweepStories deletes up to limit expired stories, and reports how many
+// it deleted. Their photos are queued with them and left to the deleter
+// (blob.Deleter): nobody waits on a sweep, and an outage of the blob store
+// must not hold it up.
 func (s *Service) SweepStories(ctx context.Context, limit int) (int, error) {
 	expired, err := s.store.ExpiredStories(ctx, s.now(), limit)
 	if err != nil {
@@ -122,7 +124,6 @@ func (s *Service) SweepStories(ctx context.Context, limit int) (int, error) {
 		if err := s.store.DeleteStory(ctx, st.ID, nil); err != nil && !errors.Is(err, ErrNotFound) {
 			return 0, err
 		}
-		s.removeQueued(ctx, st.PhotoKey)
 	}
 	return len(expired), nil
 }
