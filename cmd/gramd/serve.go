@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/instamern/gram/internal/api"
 	"github.com/instamern/gram/internal/app"
 )
 
@@ -58,7 +59,7 @@ func listenAndServe(ctx context.Context, cfg app.Config, srv *http.Server, log *
 			errc <- srv.ServeTLS(ln, "", "")
 			return
 		}
-		errc <- srv.Serve(ln)
+		errc <- srv.Serve(api.Listener(ln)) // net/http's own refusals in the JSON envelope too
 	}()
 	select {
 	case err := <-errc:
