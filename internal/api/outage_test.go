@@ -78,13 +78,13 @@ func (h *harness) waitRecovered(t *testing.T) {
 	}
 }
 
-// TestPostgresStalled serves from PostgreSQL through a proxy that then
-// freezes: every request, a read, a write by a logged-in user and the
-// readiness check, answers 503 fail within its deadline instead of
-// hanging, and the server recovers without a restart once the database
-// answers again.
-func TestPostgresStalled(t *testing.T) {
-	t.Parallel()
+// postgresOutage serves from PostgreSQL through a proxy, breaks it with
+// fail and checks that a read, a write by a logged-in user and the
+// readiness check answer 503 fail (with msg, unless "") within the
+// deadline; then mends it and checks that the server recovers without a
+// restart.
+func postgresOutage(t *testing.T, fail, mend func(*testenv.Proxy), msg string) {
+	t.Helper()
 	u, err := url.Parse(pgtest.SchemaURL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -95,18 +95,35 @@ func TestPostgresStalled(t *testing.T) {
 	alice := h.signup(t, "alice")
 	postID := h.post(t, alice, "before the outage")
 
-	proxy.Freeze()
+	fail(proxy)
 	st, body, hd, took := h.timed(t, "GET", "/instamern/posts", "", nil)
-	wantOutage(t, "feed", st, body, hd, took, "")
+	wantOutage(t, "feed", st, body, hd, took, msg)
 	st, body, hd, took = h.timed(t, "POST", "/instamern/posts/comments/"+postID, alice.Token, map[string]any{"comment": "lost?"})
-	wantOutage(t, "comment", st, body, hd, took, "")
+	wantOutage(t, "comment", st, body, hd, took, msg)
 	st, body, hd, took = h.timed(t, "GET", "/readyz", "", nil)
 	wantOutage(t, "readyz", st, body, hd, took, "The database is not reachable.")
 
-	proxy.Thaw()
+	mend(proxy)
 	h.waitRecovered(t)
 	st, body = h.do(t, "POST", "/instamern/posts/comments/"+postID, alice.Token, map[string]any{"comment": "after"})
 	wantSuccess(t, st, body, http.StatusCreated)
+}
+
+// TestPostgresStalled: behind a frozen proxy (a hung server, or a
+// network that drops everything) requests answer 503 fail within their
+// deadline instead of hanging.
+func TestPostgresStalled(t *testing.T) {
+	t.Parallel()
+	postgresOutage(t, (*testenv.Proxy).Freeze, (*testenv.Proxy).Thaw, "")
+}
+
+// TestPostgresDown: behind a proxy that closes every connection (a
+// server that is gone) requests answer at once 503 fail saying the
+// database is unavailable, not 500 "error", which the client would take
+// for success.
+func TestPostgresDown(t *testing.T) {
+	t.Parallel()
+	postgresOutage(t, (*testenv.Proxy).Down, (*testenv.Proxy).Up, gram.ErrStoreUnavailable.Message)
 }
 
 // TestSQLiteLocked serves from a SQLite file that another process holds
