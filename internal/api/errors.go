@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/instamern/gram/internal/gram"
 )
@@ -63,6 +65,20 @@ type failBody struct {
 // spares it a stampede.
 const retryAfter = "5"
 
+// retryAfterOf is the Retry-After of an answer: the RetryAfter of err's
+// *gram.Error in whole seconds (rounded up), else retryAfter for a 503,
+// else none.
+func retryAfterOf(err error, status int) string {
+	var e *gram.Error
+	if errors.As(err, &e) && e.RetryAfter > 0 {
+		return strconv.Itoa(int((e.RetryAfter + time.Second - 1) / time.Second))
+	}
+	if status == http.StatusServiceUnavailable {
+		return retryAfter
+	}
+	return ""
+}
+
 // writeError writes err as the contract's error envelope: "fail" with
 // the safe message for anything the client can act on, "error" with a
 // generic message for internal faults, whose cause is only logged. An
@@ -74,6 +90,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	status, shown := classify(err)
+	if ra := retryAfterOf(shown, status); ra != "" {
+		w.Header().Set("Retry-After", ra)
+	}
 	switch status {
 	case http.StatusInternalServerError:
 		s.log.ErrorContext(r.Context(), "internal error", "err", err, "request_id", requestID(r.Context()))
@@ -81,7 +100,6 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	case http.StatusServiceUnavailable:
 		s.log.WarnContext(r.Context(), "unavailable", "err", err, "request_id", requestID(r.Context()))
-		w.Header().Set("Retry-After", retryAfter)
 	}
 	encode(w, status, failBody{Status: "fail", Message: gram.ErrorMessage(shown)})
 }

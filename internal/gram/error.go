@@ -3,6 +3,7 @@ package gram
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. They are transport-neutral; the API maps each to a status.
@@ -25,6 +26,10 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// RetryAfter, when positive, is how long the client should wait
+	// before trying again (a busy server, a limit reached); the API sends
+	// it as Retry-After.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("gram: %s: %s", e.Code, e.Message) }

@@ -39,7 +39,7 @@ func BenchmarkProcess(b *testing.B) {
 // time goes.
 func BenchmarkStages(b *testing.B) {
 	src := encJPEG(b, photoImage(4000, 3000))
-	cfg, err := checkConfig(src, formatJPEG, DefaultMaxPixels)
+	cfg, err := checkHeader(bytes.NewReader(src), formatJPEG, DefaultMaxPixels)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -54,14 +54,13 @@ var (
 	}
 )
 
-// checkConfig reads only the header of data and enforces the pixel limit,
-// so a decompression bomb (a tiny file declaring huge dimensions) is
-// rejected before any pixel buffer is allocated. It also rejects JPEGs
-// with absurdly many scans, a CPU bomb (see maxScans).
-func checkConfig(data []byte, f format, maxPixels int) (image.Config, error) {
+// checkHeader reads r only as far as the image's dimensions and enforces
+// the pixel limit, so a decompression bomb (a tiny file declaring huge
+// dimensions) is rejected before any pixel buffer is allocated.
+func checkHeader(r io.Reader, f format, maxPixels int) (image.Config, error) {
 	var cfg image.Config
 	err := guard(func() (err error) {
-		cfg, err = decodeConfigFuncs[f](bytes.NewReader(data))
+		cfg, err = decodeConfigFuncs[f](r)
 		return err
 	})
 	switch {
@@ -73,13 +72,20 @@ func checkConfig(data []byte, f format, maxPixels int) (image.Config, error) {
 		return cfg, errTooManyPixels(maxPixels)
 	case cfg.Width*cfg.Height > maxPixels:
 		return cfg, errTooManyPixels(maxPixels)
-	case f == formatJPEG && jpegScans(data, maxScans) > maxScans:
-		return cfg, errBroken()
 	}
 	return cfg, nil
 }
 
-// decode fully decodes data, which checkConfig has already vetted.
+// checkScans rejects a JPEG with absurdly many scans, a CPU bomb (see
+// maxScans). Unlike checkHeader it needs the whole file.
+func checkScans(data []byte, f format) error {
+	if f == formatJPEG && jpegScans(data, maxScans) > maxScans {
+		return errBroken()
+	}
+	return nil
+}
+
+// decode fully decodes data, which checkHeader and checkScans have vetted.
 // The decoded image must fit the header's dimensions: a file whose frame
 // disagrees with its header could otherwise evade the pixel limit. (A GIF's
 // first frame may legitimately be smaller than its logical screen.)

@@ -15,6 +15,7 @@ const (
 	msgBroken      = "The image file is broken or incomplete."
 	msgEmpty       = "No image data."
 	msgUnreadable  = "The image upload could not be read."
+	msgBusy        = "The server is busy processing photos. Please try again shortly."
 )
 
 func errUnsupported() error { return gram.Errorf(gram.EUNSUPPORTED, msgUnsupported) }
@@ -23,6 +24,11 @@ func errAVIF() error        { return gram.Errorf(gram.EUNSUPPORTED, msgAVIF) }
 func errBroken() error      { return gram.Errorf(gram.EINVALID, msgBroken) }
 func errEmpty() error       { return gram.Errorf(gram.EINVALID, msgEmpty) }
 func errUnreadable() error  { return gram.Errorf(gram.EINVALID, msgUnreadable) }
+
+// errBusy reports an upload that waited MaxWait for memory or a slot.
+func errBusy() error {
+	return &gram.Error{Code: gram.EUNAVAILABLE, Message: msgBusy, RetryAfter: busyRetry}
+}
 
 // errTooManyBytes reports an upload over the byte limit, stated in whole
 // megabytes when the limit is at least one.

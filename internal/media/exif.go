@@ -1,6 +1,10 @@
 package media
 
-import "encoding/binary"
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+)
 
 // Orientation tag and TIFF field type, from the Exif 2.3 specification.
 const (
@@ -9,46 +13,11 @@ const (
 )
 
 // jpegOrientation returns the Exif orientation (1..8) of a JPEG, or 1 when
-// there is none or it cannot be parsed. Input is hostile: every offset is
+// there is none or it cannot be parsed: the orientation of the first APP1
+// "Exif" segment before the first scan. Input is hostile: every offset is
 // bounds-checked and nothing here can panic or loop forever.
 func jpegOrientation(data []byte) int {
-	tiff := findExif(data)
-	if tiff == nil {
-		return 1
-	}
-	return tiffOrientation(tiff)
-}
-
-// findExif walks the JPEG marker segments up to the start of scan and
-// returns the TIFF payload of the first APP1 "Exif" segment, or nil.
-func findExif(data []byte) []byte {
-	i := 2 // past SOI
-	for i+4 <= len(data) {
-		if data[i] != 0xFF {
-			return nil
-		}
-		marker := data[i+1]
-		switch {
-		case marker == 0xFF: // fill byte before a marker
-			i++
-			continue
-		case marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01:
-			i += 2 // markers without a length
-			continue
-		case marker == 0xDA || marker == 0xD9: // start of scan, end of image
-			return nil
-		}
-		n := int(binary.BigEndian.Uint16(data[i+2 : i+4]))
-		if n < 2 || i+2+n > len(data) {
-			return nil
-		}
-		seg := data[i+4 : i+2+n]
-		if marker == 0xE1 && len(seg) >= 6 && string(seg[:6]) == "Exif\x00\x00" {
-			return seg[6:]
-		}
-		i += 2 + n
-	}
-	return nil
+	return readJPEGHeader(bufio.NewReader(bytes.NewReader(data))).orientation
 }
 
 // tiffOrientation reads the orientation tag from IFD0 of a TIFF header.

@@ -1,14 +1,16 @@
 // Package media implements gram.ImageProcessor with the standard library
 // and golang.org/x/image: it turns an untrusted upload into a JPEG variant.
 //
-// Pipeline: read at most MaxBytes; sniff the type from magic bytes (JPEG,
-// PNG, WebP, GIF first frame; HEIC/HEIF/AVIF and everything else are
-// rejected); read only the header and enforce MaxPixels (and at most 32768
-// pixels a side, and at most 100 scans for a JPEG); wait for a decode slot;
-// decode; apply the JPEG Exif orientation (orientation in PNG eXIf or WebP
-// EXIF chunks is ignored, as browsers mostly do); flatten transparency onto
-// white; crop and resize; encode as baseline JPEG, which drops all metadata
-// (Exif, GPS, ICC, text chunks).
+// Pipeline: refuse an upload over MaxBytes; sniff the type from magic
+// bytes (JPEG, PNG, WebP, GIF first frame; HEIC/HEIF/AVIF and everything
+// else are rejected); read only the header and enforce MaxPixels (and at
+// most 32768 pixels a side); estimate the memory the rest takes and wait
+// for that share of the decode budget and for a decode slot; read the
+// upload into memory; reject a JPEG of more than 100 scans; decode; apply
+// the JPEG Exif orientation (orientation in PNG eXIf or WebP EXIF chunks is
+// ignored, as browsers mostly do); flatten transparency onto white; crop
+// and resize; encode as baseline JPEG, which drops all metadata (Exif, GPS,
+// ICC, text chunks).
 //
 // Geometry, computed on the correctly oriented image:
 //
@@ -22,10 +24,13 @@
 //     fits (at most 1080x1920) is not scaled; its canvas is the smallest
 //     9:16 rectangle that holds it (a 500x500 source gives 500x889).
 //
-// The semaphore bounds decoding, resizing and encoding (where memory goes:
-// a 40 MP image decodes to 60-160 MB). Reading the upload happens outside
-// it, so a slow client cannot hold a slot; the caller bounds that memory
-// with MaxBytes and its own request limits.
+// The budget and the slots bound decoding, resizing and encoding, where
+// memory and CPU go: a 40 MP image decodes to 60-160 MB, and resizing it
+// takes up to 140 MB more. An upload given as a file (an io.ReaderAt that
+// is also an io.Seeker, such as *os.File) stays on disk until its turn, so
+// uploads waiting cost no memory. Any other reader is read into memory
+// first, outside the budget: the caller bounds that with MaxBytes and its
+// own limits. A slow client cannot hold a slot either way.
 package media
 
 import (
@@ -36,6 +41,9 @@ import (
 	"image/jpeg"
 	"io"
 	"runtime"
+	"time"
+
+	"golang.org/x/sync/semaphore"
 
 	"github.com/instamern/gram/internal/gram"
 )
@@ -46,19 +54,29 @@ type Config struct {
 	MaxPixels   int   // largest accepted width*height; default 40_000_000
 	Concurrency int   // decodes in flight at once; default runtime.NumCPU()
 	Quality     int   // JPEG quality 1..100; default 82
+	// DecodeBudget bounds the estimated memory of the decodes in flight
+	// together; default 256 MiB. An image estimated above it is decoded
+	// alone.
+	DecodeBudget int64
+	// MaxWait is how long an upload waits for the budget and a slot
+	// before it is refused as busy (EUNAVAILABLE); default 30 s.
+	MaxWait time.Duration
 }
 
 // Defaults for Config's zero fields.
 const (
-	DefaultMaxBytes  = 20 << 20
-	DefaultMaxPixels = 40_000_000
-	DefaultQuality   = 82
+	DefaultMaxBytes     = 20 << 20
+	DefaultMaxPixels    = 40_000_000
+	DefaultQuality      = 82
+	DefaultDecodeBudget = 256 << 20
+	DefaultMaxWait      = 30 * time.Second
 )
 
 // Processor is the image pipeline. It is safe for concurrent use.
 type Processor struct {
-	cfg Config
-	sem chan struct{} // one token per decode in flight
+	cfg    Config
+	sem    chan struct{}       // one token per decode in flight
+	budget *semaphore.Weighted // DecodeBudget bytes
 }
 
 var _ gram.ImageProcessor = (*Processor)(nil)
@@ -77,35 +95,50 @@ func New(cfg Config) *Processor {
 	if cfg.Quality <= 0 || cfg.Quality > 100 {
 		cfg.Quality = DefaultQuality
 	}
-	return &Processor{cfg: cfg, sem: make(chan struct{}, cfg.Concurrency)}
+	if cfg.DecodeBudget <= 0 {
+		cfg.DecodeBudget = DefaultDecodeBudget
+	}
+	if cfg.MaxWait <= 0 {
+		cfg.MaxWait = DefaultMaxWait
+	}
+	return &Processor{cfg: cfg, sem: make(chan struct{}, cfg.Concurrency), budget: semaphore.NewWeighted(cfg.DecodeBudget)}
 }
 
 // Process implements gram.ImageProcessor. The result is always a JPEG
 // ("image/jpeg", "jpg"). Errors are *gram.Error, except that the context's
-// error is returned as is if ctx ends while waiting or working.
+// error is returned as is if ctx ends while waiting or working. An upload
+// that waits MaxWait for its turn is refused as busy.
 func (p *Processor) Process(ctx context.Context, r io.Reader, kind gram.ImageKind) (*gram.Image, error) {
 	t, ok := targets[kind]
 	if !ok {
 		return nil, gram.Errorf(gram.EINTERNAL, "Unknown image kind.")
 	}
-	data, err := readLimited(r, p.cfg.MaxBytes)
+	src, err := openSource(r, p.cfg.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
-	f, cfg, err := p.inspect(data)
+	f, cfg, err := p.inspect(src)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.acquire(ctx); err != nil {
+	release, err := p.acquire(ctx, cost(src, f, cfg, t))
+	if err != nil {
 		return nil, err
 	}
-	defer p.release()
+	defer release()
+	data, err := src.bytes()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkScans(data, f); err != nil {
+		return nil, err
+	}
 	return p.render(ctx, data, f, cfg, t)
 }
 
-// inspect sniffs data and vets its header; nothing big is allocated yet.
-func (p *Processor) inspect(data []byte) (format, image.Config, error) {
-	f := sniff(data)
+// inspect sniffs src and vets its header; nothing big is allocated yet.
+func (p *Processor) inspect(src *source) (format, image.Config, error) {
+	f := sniff(src.head())
 	switch f {
 	case formatHEIC:
 		return f, image.Config{}, errHEIC()
@@ -114,24 +147,9 @@ func (p *Processor) inspect(data []byte) (format, image.Config, error) {
 	case formatUnknown:
 		return f, image.Config{}, errUnsupported()
 	}
-	cfg, err := checkConfig(data, f, p.cfg.MaxPixels)
+	cfg, err := checkHeader(src.reader(), f, p.cfg.MaxPixels)
 	return f, cfg, err
 }
-
-// acquire takes a decode slot, giving up when ctx ends.
-func (p *Processor) acquire(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	select {
-	case p.sem <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (p *Processor) release() { <-p.sem }
 
 // render decodes, orients, resizes and encodes. The context is checked
 // between the expensive steps, which themselves cannot be interrupted.

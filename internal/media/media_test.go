@@ -321,7 +321,8 @@ func TestProcessUnknownKind(t *testing.T) {
 
 func TestNewDefaults(t *testing.T) {
 	p := New(Config{})
-	want := Config{MaxBytes: 20 << 20, MaxPixels: 40_000_000, Concurrency: runtime.NumCPU(), Quality: 82}
+	want := Config{MaxBytes: 20 << 20, MaxPixels: 40_000_000, Concurrency: runtime.NumCPU(), Quality: 82,
+		DecodeBudget: 256 << 20, MaxWait: 30 * time.Second}
 	if p.cfg != want || cap(p.sem) != want.Concurrency {
 		t.Errorf("cfg = %+v (sem %d), want %+v", p.cfg, cap(p.sem), want)
 	}

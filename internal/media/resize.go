@@ -22,7 +22,7 @@ var kernel draw.Scaler = draw.CatmullRom
 // aliasing, and shrinks the work (and x/image/draw's dst-width x src-height
 // scratch buffer) for the accurate kernel that finishes the job.
 func resize(src image.Image, r image.Rectangle, sz image.Point) *image.RGBA {
-	if f := min(r.Dx()/sz.X, r.Dy()/sz.Y); f >= 2 {
+	if f := shrinkFactor(r.Size(), sz); f >= 2 {
 		if small := boxShrink(src, r, f); small != nil {
 			src, r = small, small.Bounds()
 		}
@@ -42,6 +42,10 @@ func resize(src image.Image, r image.Rectangle, sz image.Point) *image.RGBA {
 	kernel.Scale(dst, dst.Rect, src, r, draw.Src, nil)
 	return dst
 }
+
+// shrinkFactor is the largest integer factor that shrinks a region of
+// size r to no less than sz.
+func shrinkFactor(r, sz image.Point) int { return min(r.X/sz.X, r.Y/sz.Y) }
 
 // boxShrink averages f x f blocks of the region r of src, for the decoded
 // types that dominate uploads. It returns nil for other types, which are
