@@ -11,6 +11,7 @@ func (s *Server) handleUploadAvatar(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	defer up.Close()
 	if up.file == nil {
 		return gram.Errorf(gram.EINVALID, "No photo found to upload.")
 	}

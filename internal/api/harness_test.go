@@ -83,6 +83,7 @@ type harness struct {
 type setup struct {
 	api     []func(*api.Config)
 	domains gram.DomainChecker
+	images  gram.ImageProcessor
 }
 
 // adjust applies the API options in order.
@@ -112,6 +113,9 @@ func withMaxUpload(n int64) option { return withAPI(func(c *api.Config) { c.MaxU
 func withMedia(h func(http.ResponseWriter, *http.Request) error) option {
 	return withAPI(func(c *api.Config) { c.Media = h })
 }
+
+// withImages replaces the image pipeline.
+func withImages(p gram.ImageProcessor) option { return func(s *setup) { s.images = p } }
 
 // withDomains sets the service's mail domain check.
 func withDomains(d gram.DomainChecker) option { return func(s *setup) { s.domains = d } }
@@ -178,7 +182,7 @@ func newHarness(t testing.TB, b backend, opts ...option) *harness {
 func (h *harness) start(t testing.TB, env map[string]string, limiter ratelimit.Limiter, set setup) {
 	t.Helper()
 	a := newApp(t, env, app.Overrides{Store: h.store, Blobs: h.blobs, Clock: h.clock.Now, Hasher: h.hasher,
-		Limiter: limiter, Domains: set.domains, API: set.adjust})
+		Limiter: limiter, Domains: set.domains, Images: set.images, API: set.adjust})
 	h.svc = a.Service
 	h.srv = httptest.NewServer(a.Handler)
 	t.Cleanup(h.srv.Close)
@@ -293,6 +297,13 @@ func envelopeOf(t *testing.T, res *http.Response, raw []byte) map[string]any {
 // upload posts a multipart form with one file and text fields.
 func (h *harness) upload(t *testing.T, path, token, field, filename string, data []byte, fields map[string]string) (int, map[string]any) {
 	t.Helper()
+	res, raw := h.send(t, h.uploadRequest(t, t.Context(), path, token, field, filename, data, fields))
+	return res.StatusCode, envelopeOf(t, res, raw)
+}
+
+// uploadRequest builds the request upload sends, with ctx.
+func (h *harness) uploadRequest(t testing.TB, ctx context.Context, path, token, field, filename string, data []byte, fields map[string]string) *http.Request {
+	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, v := range fields {
@@ -310,7 +321,7 @@ func (h *harness) upload(t *testing.T, path, token, field, filename string, data
 	if err := mw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	req, err := http.NewRequestWithContext(t.Context(), "POST", h.srv.URL+path, &buf)
+	req, err := http.NewRequestWithContext(ctx, "POST", h.srv.URL+path, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,8 +329,7 @@ func (h *harness) upload(t *testing.T, path, token, field, filename string, data
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, raw := h.send(t, req)
-	return res.StatusCode, envelopeOf(t, res, raw)
+	return req
 }
 
 // post uploads a post with caption and returns its id.

@@ -46,6 +46,7 @@ func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	defer up.Close()
 	if up.file == nil {
 		return gram.Errorf(gram.EINVALID, "No post photo found to upload.")
 	}

@@ -50,6 +50,8 @@ type Config struct {
 	// UploadTimeout (default 60 s) of one that moves a file: an upload, or
 	// a media download. Past it the request is answered 503.
 	RequestTimeout, UploadTimeout time.Duration
+	// Uploads bounds the photo uploads in flight.
+	Uploads UploadLimits
 }
 
 // Server is the HTTP API.
@@ -59,6 +61,7 @@ type Server struct {
 	log     *slog.Logger
 	tokens  *tokens
 	limiter ratelimit.Limiter
+	uploads *uploadSlots
 	handler http.Handler
 	// fileRoutes are the patterns of the routes that move a file.
 	fileRoutes map[string]bool
@@ -85,8 +88,9 @@ func NewServer(svc *gram.Service, cfg Config, limiter ratelimit.Limiter, log *sl
 	if cfg.SNS == nil {
 		cfg.SNS = &sns.Verifier{}
 	}
+	cfg.Uploads = cfg.Uploads.withDefaults()
 	s := &Server{svc: svc, cfg: cfg, log: log, tokens: newTokens(cfg.JWTSecrets, svc.Config().SessionTTL), limiter: limiter,
-		fileRoutes: map[string]bool{}}
+		uploads: newUploadSlots(cfg.Uploads), fileRoutes: map[string]bool{}}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.middleware(mux)

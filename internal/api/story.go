@@ -48,6 +48,7 @@ func (s *Server) handleUploadStory(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	defer up.Close()
 	if up.file == nil {
 		return gram.Errorf(gram.EINVALID, "Couldn't find any story to share.")
 	}

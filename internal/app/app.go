@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"slices"
 	"time"
 
@@ -124,7 +125,7 @@ func (a *App) wire(ctx context.Context, ov Overrides) error {
 		return fmt.Errorf("mail: %w", err)
 	}
 	deps.MailQueued = a.sender.Wake
-	deps.Images = cmpOr(ov.Images, gram.ImageProcessor(media.New(media.Config{})))
+	deps.Images = cmpOr(ov.Images, gram.ImageProcessor(media.New(media.Config{DecodeBudget: a.Config.Uploads.DecodeBudget})))
 	deps.Domains = ov.Domains
 	if deps.Domains == nil && a.Config.CheckDomain {
 		deps.Domains = &mail.DomainCheck{}
@@ -135,6 +136,11 @@ func (a *App) wire(ctx context.Context, ov Overrides) error {
 	limiter, err := a.openLimiter(ctx, ov.Limiter)
 	if err != nil {
 		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	if dir := a.Config.Uploads.TempDir; dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("UPLOAD_TEMP_DIR: %w", err)
+		}
 	}
 	a.Handler = api.NewServer(a.Service, a.apiConfig(ov.API), limiter, a.log)
 	return nil
@@ -199,7 +205,8 @@ func (a *App) apiConfig(adjust func(*api.Config)) api.Config {
 		SignupLimit: l.Signup, LoginLimit: l.Login, ResetLimit: l.Reset, AccountLimit: l.Account, WriteLimit: l.Write, ReadLimit: l.Read,
 		LoginFails: l.LoginFails, LoginIPFails: l.LoginIPFails, ResetMails: l.ResetMails,
 		TrustedProxies: l.TrustedProxies, ForwardedHeader: l.ForwardedHeader, Media: blob.Handler(a.Blobs),
-		SNSTopicARN: c.SNSTopicARN, RequestTimeout: c.Timeouts.Request, UploadTimeout: c.Timeouts.Upload}
+		SNSTopicARN: c.SNSTopicARN, RequestTimeout: c.Timeouts.Request, UploadTimeout: c.Timeouts.Upload,
+		Uploads: api.UploadLimits{MaxConcurrent: c.Uploads.MaxConcurrent, PerAccount: c.Uploads.PerAccount, TempDir: c.Uploads.TempDir}}
 	if adjust != nil {
 		adjust(&ac)
 	}

@@ -44,6 +44,7 @@ type Config struct {
 	TLSKeyFile   string        // TLS_KEY_FILE
 	Limits       LimitsEnv
 	Timeouts     TimeoutsEnv
+	Uploads      UploadsEnv
 	S3           S3Env
 }
 
@@ -94,6 +95,8 @@ func Load(getenv func(string) string) (Config, error) {
 	c.Limits, err = loadLimits(env)
 	errs = append(errs, err)
 	c.Timeouts, err = loadTimeouts(env)
+	errs = append(errs, err)
+	c.Uploads, err = loadUploads(env)
 	errs = append(errs, err)
 	c.TLSCertFile, c.TLSKeyFile = env("TLS_CERT_FILE", ""), env("TLS_KEY_FILE", "")
 	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {

@@ -43,7 +43,8 @@ func TestLoadConfig(t *testing.T) {
 				Limits: LimitsEnv{Signup: auth25, Login: auth25, Reset: auth25, Account: auth25, LoginIPFails: auth25,
 					Write: ratelimit.Rule{Limit: 300, Window: time.Minute}, Read: ratelimit.Rule{Limit: 1200, Window: time.Minute},
 					LoginFails: ratelimit.Rule{Limit: 10, Window: 15 * time.Minute},
-					ResetMails: ratelimit.Rule{Limit: 3, Window: time.Hour}, ForwardedHeader: "X-Forwarded-For"}}
+					ResetMails: ratelimit.Rule{Limit: 3, Window: time.Hour}, ForwardedHeader: "X-Forwarded-For"},
+				Uploads: UploadsEnv{MaxConcurrent: 16, PerAccount: 2, DecodeBudget: 256 << 20}}
 			if !reflect.DeepEqual(c, want) {
 				t.Errorf("config = %+v\nwant     %+v", c, want)
 			}
@@ -166,6 +167,15 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "RateLimitLoginBad", env: map[string]string{"RATE_LIMIT_LOGIN": "many"}, wantErr: "RATE_LIMIT_LOGIN"},
+		{name: "Uploads", env: map[string]string{"UPLOAD_MAX_CONCURRENT": "4", "UPLOAD_MAX_PER_ACCOUNT": "1",
+			"UPLOAD_DECODE_BUDGET": "128", "UPLOAD_TEMP_DIR": "/var/tmp/gram"}, check: func(t *testing.T, c Config) {
+			want := UploadsEnv{MaxConcurrent: 4, PerAccount: 1, DecodeBudget: 128 << 20, TempDir: "/var/tmp/gram"}
+			if c.Uploads != want {
+				t.Errorf("Uploads = %+v, want %+v", c.Uploads, want)
+			}
+		}},
+		{name: "UploadsZero", env: map[string]string{"UPLOAD_MAX_PER_ACCOUNT": "0"}, wantErr: "UPLOAD_MAX_PER_ACCOUNT"},
+		{name: "UploadsBad", env: map[string]string{"UPLOAD_DECODE_BUDGET": "256MB"}, wantErr: "UPLOAD_DECODE_BUDGET"},
 		{name: "RateLimitNoWindow", env: map[string]string{"RATE_LIMIT_AUTH": "20"}, wantErr: "RATE_LIMIT_AUTH"},
 		{name: "RateLimitNegative", env: map[string]string{"RATE_LIMIT_READ": "-1/1m"}, wantErr: "RATE_LIMIT_READ"},
 		{name: "RateLimitBadWindow", env: map[string]string{"RATE_LIMIT_WRITE": "10/soon"}, wantErr: "RATE_LIMIT_WRITE"},
