@@ -17,11 +17,15 @@ type loader struct {
 	db      *sql.DB
 	dialect string
 	warn    func(string)
+	sync    int // SQLite's synchronous before the load, restored after it
 }
 
 func newLoader(ctx context.Context, s *sqlstore.Store, warn func(string)) (*loader, error) {
 	l := &loader{s: s, db: s.DB(), dialect: s.Dialect(), warn: warn}
 	if l.dialect == "sqlite" {
+		if err := l.db.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&l.sync); err != nil {
+			return nil, err
+		}
 		// A seed is rebuilt, not recovered: trade durability for speed.
 		// The rows are consistent by construction, so skip the foreign-key
 		// lookups. (The writer pool has one connection, which keeps these.)
@@ -34,13 +38,13 @@ func newLoader(ctx context.Context, s *sqlstore.Store, warn func(string)) (*load
 	return l, nil
 }
 
-// restore undoes newLoader's SQLite settings, back to sqlstore's (its
-// DSN's synchronous and foreign_keys, SQLite's default cache).
+// restore undoes newLoader's SQLite settings, back to sqlstore's (the
+// synchronous it found, the DSN's foreign_keys, SQLite's default cache).
 func (l *loader) restore(ctx context.Context) error {
 	if l.dialect != "sqlite" {
 		return nil
 	}
-	for _, p := range []string{`PRAGMA synchronous = NORMAL`, `PRAGMA foreign_keys = ON`, `PRAGMA cache_size = -2000`} {
+	for _, p := range []string{fmt.Sprintf(`PRAGMA synchronous = %d`, l.sync), `PRAGMA foreign_keys = ON`, `PRAGMA cache_size = -2000`} {
 		if _, err := l.db.ExecContext(ctx, p); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package seed_test
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -60,6 +61,24 @@ func TestEnableLogins(t *testing.T) {
 	}
 	if n := scalar(t, s, `SELECT count(*) FROM users WHERE password_hash = '$argon2id$x'`); n != 5 {
 		t.Errorf("%d of 5 users got the hash", n)
+	}
+}
+
+// TestLoadRestoresDurability: the load writes without syncing, and the
+// store is back to its own synchronous setting afterwards, whichever it is.
+func TestLoadRestoresDurability(t *testing.T) {
+	for mode, want := range map[string]int64{sqlstore.SyncFull: 2, sqlstore.SyncNormal: 1} {
+		s, err := sqlstore.Open(t.Context(), filepath.Join(t.TempDir(), "gram.db"), sqlstore.Options{Synchronous: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if _, err := seed.Load(t.Context(), s, seed.Config{Users: 5, Seed: 1}, seed.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := scalar(t, s, `PRAGMA synchronous`); got != want {
+			t.Errorf("%s store: synchronous %d after the load; want %d", mode, got, want)
+		}
 	}
 }
 

@@ -127,6 +127,17 @@ func rebindDollar(q string) string {
 	return b.String()
 }
 
+// synchronousPragma is the PRAGMA synchronous value of a setting.
+func synchronousPragma(setting string) (string, error) {
+	switch strings.ToLower(setting) {
+	case "", SyncFull:
+		return "FULL", nil
+	case SyncNormal:
+		return "NORMAL", nil
+	}
+	return "", fmt.Errorf("sqlstore: synchronous must be %s or %s, not %q", SyncFull, SyncNormal, setting)
+}
+
 // openSQLite opens a writer (one connection, immediate transactions so a
 // write never upgrades a read lock and deadlocks) and a reader pool.
 func openSQLite(url string, opt Options) (*Store, error) {
@@ -140,8 +151,12 @@ func openSQLite(url string, opt Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("sqlstore: create database folder: %w", err)
 	}
+	sync, err := synchronousPragma(opt.Synchronous)
+	if err != nil {
+		return nil, err
+	}
 	busy := cmp.Or(opt.StatementTimeout, 10*time.Second)
-	pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(" +
+	pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + sync + ")&_pragma=busy_timeout(" +
 		strconv.FormatInt(busy.Milliseconds(), 10) + ")"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate&_pragma=wal_autocheckpoint(10000)")
 	if err != nil {

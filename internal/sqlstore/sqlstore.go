@@ -38,7 +38,23 @@ type Options struct {
 	// gram.ErrStoreUnavailable. 0 leaves PostgreSQL's server setting and
 	// SQLite's 10 seconds.
 	StatementTimeout time.Duration
+	// Synchronous is SQLite's durability of a commit: SyncFull (the
+	// default, "") or SyncNormal. PostgreSQL ignores it (its own
+	// synchronous_commit applies).
+	Synchronous string
 }
+
+// SQLite's synchronous settings (WAL mode).
+const (
+	// SyncFull makes every commit reach the disk (fsync of the log) before
+	// it returns: an acknowledged write survives a power failure or an OS
+	// crash. It costs one fsync per write transaction.
+	SyncFull = "full"
+	// SyncNormal leaves commits in the OS's cache until the next
+	// checkpoint: they survive a crash of the process, but the last ones
+	// may be lost, still consistent, if the machine loses power.
+	SyncNormal = "normal"
+)
 
 // Open opens the database named by url and applies pending migrations:
 // "postgres://..." or "postgresql://..." opens PostgreSQL; "sqlite:PATH",
