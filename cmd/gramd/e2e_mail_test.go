@@ -30,12 +30,17 @@ type smtpProxy struct {
 	wg     sync.WaitGroup
 }
 
+// mailpitSMTP is the address of Mailpit's SMTP port.
+func mailpitSMTP() string {
+	if u, err := url.Parse(os.Getenv("MAIL_URL")); err == nil && u.Scheme == "smtp" && u.Host != "" {
+		return u.Host
+	}
+	return "127.0.0.1:1025"
+}
+
 func newSMTPProxy(t *testing.T) *smtpProxy {
 	t.Helper()
-	target := "127.0.0.1:1025"
-	if u, err := url.Parse(os.Getenv("MAIL_URL")); err == nil && u.Scheme == "smtp" && u.Host != "" {
-		target = u.Host
-	}
+	target := mailpitSMTP()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -134,9 +139,24 @@ func mailpitGet(t *testing.T, u string, v any) {
 // the address.
 func forgotFast(t *testing.T, g *gramd, username string) string {
 	t.Helper()
+	addr := signupAt(t, g, username)
+	askReset(t, g, addr)
+	return addr
+}
+
+// signupAt signs up username at a unique address and returns the address.
+func signupAt(t *testing.T, g *gramd, username string) string {
+	t.Helper()
 	addr := fmt.Sprintf("%s-%d@example.com", username, time.Now().UnixNano())
 	g.call("POST", "/instamern/users/signup", "", map[string]string{"firstname": "Mail", "lastname": "Tester",
 		"username": username, "email": addr, "password": "correct horse 42", "passwordConfirm": "correct horse 42"}, 201)
+	return addr
+}
+
+// askReset asks for a reset link to addr, which must answer 200 at once
+// although mail is down.
+func askReset(t *testing.T, g *gramd, addr string) {
+	t.Helper()
 	start := time.Now()
 	g.call("POST", "/instamern/users/forgot-password", "", map[string]string{"email": addr}, 200)
 	d := time.Since(start)
@@ -144,7 +164,6 @@ func forgotFast(t *testing.T, g *gramd, username string) string {
 		t.Errorf("forgot-password took %v while mail was down; want an answer at once", d)
 	}
 	t.Logf("forgot-password answered in %v with the mail server down", d)
-	return addr
 }
 
 // useReset resets the password with token and logs in with it.

@@ -45,6 +45,7 @@ type config struct {
 	out, cpuprofile, pprof string
 	newestPosts, deepPosts int
 	hashSlots              int
+	synchronous            string
 }
 
 func parseFlags(args []string, errOut io.Writer) (*config, error) {
@@ -65,6 +66,7 @@ func parseFlags(args []string, errOut io.Writer) (*config, error) {
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the phases (server included when in process)")
 	fs.StringVar(&c.pprof, "pprof", "", "serve net/http/pprof on this address (e.g. localhost:6060)")
 	fs.IntVar(&c.hashSlots, "hash-concurrency", 0, "in process: concurrent password hashes (0: gramd's default)")
+	fs.StringVar(&c.synchronous, "synchronous", "full", "in process on SQLite: SQLITE_SYNCHRONOUS, full or normal")
 	fs.IntVar(&c.newestPosts, "read-posts", 1500, "newest posts to read, like and comment on")
 	fs.IntVar(&c.deepPosts, "read-posts-deep", 500, "posts from 360 days back to read too")
 	if err := fs.Parse(args); err != nil {

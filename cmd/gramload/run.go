@@ -50,7 +50,7 @@ func openTarget(ctx context.Context, c *config, r *Report, t *target, prog *prog
 		cleanup()
 		return nil, err
 	}
-	srv, err := startServer(ctx, dbURL, dir, c.hashSlots)
+	srv, err := startServer(ctx, dbURL, dir, c)
 	if err != nil {
 		cleanup()
 		return nil, err

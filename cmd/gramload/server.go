@@ -26,13 +26,13 @@ type server struct {
 	stop func()
 }
 
-func startServer(ctx context.Context, dbURL, dataDir string, hashSlots int) (*server, error) {
+func startServer(ctx context.Context, dbURL, dataDir string, c *config) (*server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	base := "http://" + ln.Addr().String()
-	a, err := openApp(ctx, dbURL, dataDir, base, hashSlots)
+	a, err := openApp(ctx, dbURL, dataDir, base, c)
 	if err != nil {
 		_ = ln.Close()
 		return nil, err
@@ -43,10 +43,10 @@ func startServer(ctx context.Context, dbURL, dataDir string, hashSlots int) (*se
 }
 
 // openApp builds the application on dbURL and dataDir, served at base.
-func openApp(ctx context.Context, dbURL, dataDir, base string, hashSlots int) (*app.App, error) {
+func openApp(ctx context.Context, dbURL, dataDir, base string, c *config) (*app.App, error) {
 	env := map[string]string{"DATABASE_URL": dbURL, "DATA_DIR": dataDir, "PUBLIC_URL": base, "JWT_SECRET": randomSecret(),
 		"RATE_LIMIT_AUTH": "off", "RATE_LIMIT_WRITE": "off", "RATE_LIMIT_READ": "off",
-		"RATE_LIMIT_LOGIN_FAILURES": "off", "RATE_LIMIT_RESET_MAIL": "off"}
+		"RATE_LIMIT_LOGIN_FAILURES": "off", "RATE_LIMIT_RESET_MAIL": "off", "SQLITE_SYNCHRONOUS": c.synchronous}
 	cfg, err := app.Load(func(k string) string { return env[k] })
 	if err != nil {
 		return nil, err
@@ -54,7 +54,7 @@ func openApp(ctx context.Context, dbURL, dataDir, base string, hashSlots int) (*
 	// Production logs every request as JSON; format it, then drop it.
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	return app.New(ctx, cfg, app.Overrides{Log: log, Transport: discardMail{},
-		Hasher: gram.NewHasher(gram.OWASPArgon2, hashSlots)})
+		Hasher: gram.NewHasher(gram.OWASPArgon2, c.hashSlots)})
 }
 
 // close shuts the server down and closes the store.

@@ -95,7 +95,7 @@ func (a *App) openStore(ctx context.Context) error {
 		return nil
 	}
 	s, err := sqlstore.Open(ctx, a.Config.DatabaseURL, sqlstore.Options{MaxOpenConns: a.Config.DBMaxConns,
-		StatementTimeout: a.Config.Timeouts.DBStatement})
+		StatementTimeout: a.Config.Timeouts.DBStatement, Synchronous: a.Config.SQLiteSync})
 	if err != nil {
 		return err
 	}
@@ -183,6 +183,7 @@ func (a *App) newSender(ov Overrides) (*mail.Sender, error) {
 		}
 	}
 	return &mail.Sender{Store: a.Store, Transport: transport, Log: a.log, MaxAttempts: a.Config.MailAttempts,
+		Workers: a.Config.MailWorkers, Lease: a.Config.MailLease,
 		Backoff: mail.ExpBackoff(a.Config.MailRetryMin, time.Hour), Now: ov.Clock}, nil
 }
 

@@ -145,6 +145,22 @@ func TestOpenService(t *testing.T) {
 	}
 }
 
+// SQLITE_SYNCHRONOUS reaches the store: FULL (2) unless set to normal (1).
+func TestSQLiteSynchronous(t *testing.T) {
+	for setting, want := range map[string]int{"": 2, "normal": 1, "full": 2} {
+		a, err := app.OpenService(t.Context(), load(t, map[string]string{"SQLITE_SYNCHRONOUS": setting}), app.Overrides{Hasher: cheap()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int
+		err = a.Store.DB().QueryRowContext(t.Context(), `PRAGMA synchronous`).Scan(&got)
+		a.Close()
+		if err != nil || got != want {
+			t.Errorf("SQLITE_SYNCHRONOUS=%q: synchronous %d, %v; want %d", setting, got, err, want)
+		}
+	}
+}
+
 // New validates the configuration it is given, before opening anything.
 func TestNewValidates(t *testing.T) {
 	cfg := load(t, map[string]string{})

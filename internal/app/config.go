@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/instamern/gram/internal/mail"
+	"github.com/instamern/gram/internal/sqlstore"
 )
 
 // devSecret is the JWT secret used when none is configured. Production
@@ -24,6 +27,7 @@ type Config struct {
 	DataDir      string // DATA_DIR
 	DatabaseURL  string // DATABASE_URL
 	DBMaxConns   int    // DB_MAX_CONNS
+	SQLiteSync   string // SQLITE_SYNCHRONOUS: full (every commit on disk before it is acknowledged) | normal
 	PublicURL    string // PUBLIC_URL
 	ClientURL    string // CLIENT_URL
 	CORSOrigins  []string
@@ -38,6 +42,8 @@ type Config struct {
 	SNSTopicARN  string        // SES_SNS_TOPIC_ARN: enables the SES bounce/complaint webhook for that topic
 	MailRetryMin time.Duration // MAIL_RETRY_MIN: wait after the first failed delivery; doubles per attempt up to an hour
 	MailAttempts int           // MAIL_MAX_ATTEMPTS: deliveries tried before a message is given up
+	MailWorkers  int           // MAIL_WORKERS: sends in progress at once
+	MailLease    time.Duration // MAIL_LEASE: how long a claim on a message holds unrenewed (a dead sender's, at most)
 	RedisURL     string        // REDIS_URL
 	RedisTimeout time.Duration // REDIS_TIMEOUT: per rate-limit call to Redis, then it counts in process
 	TLSCertFile  string        // TLS_CERT_FILE: with TLS_KEY_FILE, serve HTTPS
@@ -117,10 +123,29 @@ func Load(getenv func(string) string) (Config, error) {
 	errs = append(errs, wrapVar("MAIL_MAX_ATTEMPTS", err))
 	c.CheckDomain, err = parseOnOff(env("MAIL_CHECK_DOMAIN", strconv.FormatBool(c.Production())))
 	errs = append(errs, wrapVar("MAIL_CHECK_DOMAIN", err))
+	c.MailWorkers, c.MailLease, err = loadMailSender(env)
+	errs = append(errs, err)
+	c.SQLiteSync = strings.ToLower(env("SQLITE_SYNCHRONOUS", sqlstore.SyncFull))
+	if c.SQLiteSync != sqlstore.SyncFull && c.SQLiteSync != sqlstore.SyncNormal {
+		errs = append(errs, fmt.Errorf("SQLITE_SYNCHRONOUS must be %s or %s, not %q", sqlstore.SyncFull, sqlstore.SyncNormal, c.SQLiteSync))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
 	return c, c.Validate()
+}
+
+// loadMailSender reads the outbox sender's MAIL_WORKERS and MAIL_LEASE.
+func loadMailSender(env func(k, def string) string) (workers int, lease time.Duration, err error) {
+	workers, err1 := strconv.Atoi(env("MAIL_WORKERS", strconv.Itoa(mail.DefaultWorkers)))
+	if err1 == nil && workers < 1 {
+		err1 = errors.New("must be at least 1")
+	}
+	lease, err2 := parseDuration(env("MAIL_LEASE", mail.DefaultLease.String()))
+	if err2 == nil && lease < time.Second {
+		err2 = errors.New("must be at least 1s")
+	}
+	return workers, lease, errors.Join(wrapVar("MAIL_WORKERS", err1), wrapVar("MAIL_LEASE", err2))
 }
 
 func loadS3(env func(k, def string) string) (S3Env, error) {

@@ -38,6 +38,7 @@ func TestLoadConfig(t *testing.T) {
 				JWTSecrets:  []string{devSecret}, JWTExpiresIn: 90 * 24 * time.Hour,
 				MediaURL: "data/media", MediaSweep: 3 * time.Hour, MailURL: "log:data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
 				MailRetryMin: 30 * time.Second, MailAttempts: 8, RedisTimeout: 50 * time.Millisecond,
+				MailWorkers: 4, MailLease: 15 * time.Second, SQLiteSync: "full",
 				S3:       S3Env{Delivery: "public", PresignTTL: time.Hour},
 				Timeouts: TimeoutsEnv{Request: 5 * time.Second, Upload: time.Minute, DBStatement: 5 * time.Second},
 				Limits: LimitsEnv{Signup: auth25, Login: auth25, Reset: auth25, Account: auth25, LoginIPFails: auth25,
@@ -118,6 +119,19 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "MailAttemptsZero", env: map[string]string{"MAIL_MAX_ATTEMPTS": "0"}, wantErr: "MAIL_MAX_ATTEMPTS"},
+		{name: "MailSender", env: map[string]string{"MAIL_WORKERS": "8", "MAIL_LEASE": "5s"}, check: func(t *testing.T, c Config) {
+			if c.MailWorkers != 8 || c.MailLease != 5*time.Second {
+				t.Errorf("MailWorkers %d, MailLease %v", c.MailWorkers, c.MailLease)
+			}
+		}},
+		{name: "MailWorkersZero", env: map[string]string{"MAIL_WORKERS": "0"}, wantErr: "MAIL_WORKERS"},
+		{name: "MailLeaseTooShort", env: map[string]string{"MAIL_LEASE": "500ms"}, wantErr: "MAIL_LEASE"},
+		{name: "SQLiteSynchronousNormal", env: map[string]string{"SQLITE_SYNCHRONOUS": "NORMAL"}, check: func(t *testing.T, c Config) {
+			if c.SQLiteSync != "normal" {
+				t.Errorf("SQLiteSync %q", c.SQLiteSync)
+			}
+		}},
+		{name: "SQLiteSynchronousBad", env: map[string]string{"SQLITE_SYNCHRONOUS": "off"}, wantErr: "SQLITE_SYNCHRONOUS"},
 		{name: "MailRetryBad", env: map[string]string{"MAIL_RETRY_MIN": "soon"}, wantErr: "MAIL_RETRY_MIN"},
 		{name: "RedisTimeout", env: map[string]string{"REDIS_TIMEOUT": "20ms"}, check: func(t *testing.T, c Config) {
 			if c.RedisTimeout != 20*time.Millisecond {
