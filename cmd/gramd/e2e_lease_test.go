@@ -79,10 +79,11 @@ func TestE2E_MailKilledMidSend(t *testing.T) {
 	r.proxy.Thaw()
 	start := time.Now()
 	g = r.start(t)
-	tokens := mailpitResets(t, r.base, r.addr, 20*time.Second)
+	mailpitResets(t, r.base, r.addr, 20*time.Second) // waits until the mail has come
 	t.Logf("reset mail delivered %v after the restart", time.Since(start))
 	time.Sleep(3 * time.Second) // a second delivery would come within a lease and a poll
-	if tokens = mailpitResets(t, r.base, r.addr, time.Second); len(tokens) != 1 {
+	tokens := mailpitResets(t, r.base, r.addr, time.Second)
+	if len(tokens) != 1 {
 		t.Fatalf("%d reset mails to %s; want exactly one", len(tokens), r.addr)
 	}
 	useReset(t, g, "killed", tokens[0])
@@ -99,15 +100,16 @@ func TestE2E_MailFrozenSenderNeverSendsTwice(t *testing.T) {
 	r, first := hangReset(t, "frozen")
 	second := r.start(t)
 	stopIdle(t, first, filepath.Join(r.dir, "data", "gram.db"))
-	r.proxy.ThawNew() // the second process's sends go through; the first's stays frozen
-	tokens := mailpitResets(t, r.base, r.addr, 20*time.Second)
+	r.proxy.ThawNew()                                // the second process's sends go through; the first's stays frozen
+	mailpitResets(t, r.base, r.addr, 20*time.Second) // waits until the mail has come
 	if err := first.cmd.Process.Signal(syscall.SIGCONT); err != nil {
 		t.Fatal(err)
 	}
 	first.waitLog("lease lost during the send", 10*time.Second)
 	r.proxy.Thaw() // had the first kept its connection, it could deliver now
 	time.Sleep(2 * time.Second)
-	if tokens = mailpitResets(t, r.base, r.addr, time.Second); len(tokens) != 1 || mailpitCount(t, r.base, r.addr) != 2 {
+	tokens := mailpitResets(t, r.base, r.addr, time.Second)
+	if len(tokens) != 1 || mailpitCount(t, r.base, r.addr) != 2 {
 		t.Fatalf("%d reset mails (%d in all) to %s; want one reset mail and the welcome", len(tokens), mailpitCount(t, r.base, r.addr), r.addr)
 	}
 	useReset(t, second, "frozen", tokens[0])
