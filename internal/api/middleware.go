@@ -23,7 +23,18 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	h = trimSlash(h)
 	h = s.recoverPanics(h)
 	h = s.accessLog(h)
-	return withRequestID(h)
+	return s.instanceHeader(withRequestID(h))
+}
+
+// instanceHeader names the replica that answers (Config.Instance).
+func (s *Server) instanceHeader(h http.Handler) http.Handler {
+	if s.cfg.Instance == "" {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Gram-Instance", s.cfg.Instance)
+		h.ServeHTTP(w, r)
+	})
 }
 
 // withRequestID gives every request an id (a sane incoming X-Request-Id

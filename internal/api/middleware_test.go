@@ -115,6 +115,22 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
+// Every answer, a miss or a panic's included, names the replica when
+// Instance is set, and no answer does when it is not.
+func TestInstanceHeader(t *testing.T) {
+	for _, name := range []string{"gramd-2", ""} {
+		t.Run("instance="+name, func(t *testing.T) {
+			h := newHarness(t, backends()[0], withAPI(func(c *api.Config) { c.Instance = name }))
+			for _, path := range []string{"/", "/healthz", "/instamern/nothing-here", "/instamern/posts"} {
+				res, _ := h.request(t, "GET", path, "", nil, nil)
+				if got, ok := res.Header["X-Gram-Instance"]; (name == "" && ok) || (name != "" && (len(got) != 1 || got[0] != name)) {
+					t.Errorf("GET %s: X-Gram-Instance %q, want %q", path, got, name)
+				}
+			}
+		})
+	}
+}
+
 // §1.2 and B25: routing misses and bad bodies are JSON fail envelopes.
 func TestRoutingAndBodies(t *testing.T) {
 	h := newHarness(t, backends()[0])

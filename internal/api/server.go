@@ -52,6 +52,10 @@ type Config struct {
 	RequestTimeout, UploadTimeout time.Duration
 	// Uploads bounds the photo uploads in flight.
 	Uploads UploadLimits
+	// Instance, when set, names this replica in the X-Gram-Instance
+	// header of every response, so that an operator (or a test) behind a
+	// load balancer can tell which replica answered.
+	Instance string
 }
 
 // Server is the HTTP API.

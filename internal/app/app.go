@@ -206,7 +206,7 @@ func (a *App) apiConfig(adjust func(*api.Config)) api.Config {
 		SignupLimit: l.Signup, LoginLimit: l.Login, ResetLimit: l.Reset, AccountLimit: l.Account, WriteLimit: l.Write, ReadLimit: l.Read,
 		LoginFails: l.LoginFails, LoginIPFails: l.LoginIPFails, ResetMails: l.ResetMails,
 		TrustedProxies: l.TrustedProxies, ForwardedHeader: l.ForwardedHeader, Media: blob.Handler(a.Blobs),
-		SNSTopicARN: c.SNSTopicARN, RequestTimeout: c.Timeouts.Request, UploadTimeout: c.Timeouts.Upload,
+		SNSTopicARN: c.SNSTopicARN, Instance: c.InstanceName, RequestTimeout: c.Timeouts.Request, UploadTimeout: c.Timeouts.Upload,
 		Uploads: api.UploadLimits{MaxConcurrent: c.Uploads.MaxConcurrent, PerAccount: c.Uploads.PerAccount, TempDir: c.Uploads.TempDir}}
 	if adjust != nil {
 		adjust(&ac)

@@ -48,6 +48,7 @@ type Config struct {
 	RedisTimeout time.Duration // REDIS_TIMEOUT: per rate-limit call to Redis, then it counts in process
 	TLSCertFile  string        // TLS_CERT_FILE: with TLS_KEY_FILE, serve HTTPS
 	TLSKeyFile   string        // TLS_KEY_FILE
+	InstanceName string        // INSTANCE_NAME: this replica's name, sent in the X-Gram-Instance response header
 	Limits       LimitsEnv
 	Timeouts     TimeoutsEnv
 	Uploads      UploadsEnv
@@ -125,6 +126,10 @@ func Load(getenv func(string) string) (Config, error) {
 	errs = append(errs, wrapVar("MAIL_CHECK_DOMAIN", err))
 	c.MailWorkers, c.MailLease, err = loadMailSender(env)
 	errs = append(errs, err)
+	c.InstanceName = env("INSTANCE_NAME", "")
+	if len(c.InstanceName) > 64 || strings.ContainsFunc(c.InstanceName, func(r rune) bool { return r <= ' ' || r > '~' }) {
+		errs = append(errs, fmt.Errorf("INSTANCE_NAME must be at most 64 printable ASCII characters without spaces, not %q", c.InstanceName))
+	}
 	c.SQLiteSync = strings.ToLower(env("SQLITE_SYNCHRONOUS", sqlstore.SyncFull))
 	if c.SQLiteSync != sqlstore.SyncFull && c.SQLiteSync != sqlstore.SyncNormal {
 		errs = append(errs, fmt.Errorf("SQLITE_SYNCHRONOUS must be %s or %s, not %q", sqlstore.SyncFull, sqlstore.SyncNormal, c.SQLiteSync))

@@ -213,6 +213,12 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("TLS %q %q", c.TLSCertFile, c.TLSKeyFile)
 			}
 		}},
+		{name: "InstanceName", env: map[string]string{"INSTANCE_NAME": "gramd-2"}, check: func(t *testing.T, c Config) {
+			if c.InstanceName != "gramd-2" {
+				t.Errorf("InstanceName %q, want gramd-2", c.InstanceName)
+			}
+		}},
+		{name: "InstanceNameBad", env: map[string]string{"INSTANCE_NAME": "replica\x01two"}, wantErr: "INSTANCE_NAME"},
 		{name: "TLSCertWithoutKey", env: map[string]string{"TLS_CERT_FILE": "/c.pem"}, wantErr: "TLS_KEY_FILE"},
 		{name: "BlankIsDefault", env: map[string]string{"PORT": "  ", "APP_ENV": " "}, check: func(t *testing.T, c Config) {
 			if c.Port != "8080" || c.Env != "development" {
