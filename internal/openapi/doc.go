@@ -1,0 +1,3 @@
+// Package openapi holds the API's OpenAPI 3.1 description and the HTML
+// reference page rendered from it.
+package openapi
