@@ -20,6 +20,14 @@ func TestNeed(t *testing.T) {
 	if got := Need(t, "TESTENV_SET"); got != "x" {
 		t.Fatalf("Need = %q, want the value", got)
 	}
+	skipsOrFails(t, "^TestNeed$", "TESTENV_SURELY_UNSET=")
+}
+
+// skipsOrFails runs the test named by pattern in a child test binary
+// (TESTENV_CHILD=1) with env added, once without and once with
+// GRAM_TEST_REQUIRE=1: the first must skip, the second fail.
+func skipsOrFails(t *testing.T, pattern string, env ...string) {
+	t.Helper()
 	for _, c := range []struct {
 		name, require, want string
 		fails               bool
@@ -28,12 +36,26 @@ func TestNeed(t *testing.T) {
 		{name: "FailsWhenRequired", require: "1", want: "--- FAIL", fails: true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestNeed$", "-test.v")
-			cmd.Env = append(os.Environ(), "TESTENV_CHILD=1", "TESTENV_SURELY_UNSET=", Require+"="+c.require)
+			cmd := exec.Command(os.Args[0], "-test.run="+pattern, "-test.v")
+			cmd.Env = append(append(os.Environ(), env...), "TESTENV_CHILD=1", Require+"="+c.require)
 			out, err := cmd.CombinedOutput()
 			if (err != nil) != c.fails || !strings.Contains(string(out), c.want) || strings.Contains(string(out), "NOT STOPPED") {
 				t.Errorf("child: err %v, output:\n%s", err, out)
 			}
 		})
 	}
+}
+
+// TestNeedCommand: a program on the PATH is found; a missing one skips,
+// or fails under GRAM_TEST_REQUIRE=1.
+func TestNeedCommand(t *testing.T) {
+	if os.Getenv("TESTENV_CHILD") == "1" {
+		NeedCommand(t, "testenv-surely-not-a-program")
+		t.Log("NOT STOPPED")
+		return
+	}
+	if got := NeedCommand(t, "go"); !strings.HasSuffix(got, "go") {
+		t.Fatalf("NeedCommand(go) = %q, want its path", got)
+	}
+	skipsOrFails(t, "^TestNeedCommand$")
 }
