@@ -8,7 +8,7 @@ import "encoding/json"
 // reports false for a branch cut off by recursion or depth.
 func (r resolver) example(s any, depth int, open map[string]bool) (any, bool) {
 	n, name := r.deref(s)
-	if n == nil || depth > maxDepth || open[name] {
+	if n == nil || depth > outlineDepth || open[name] {
 		return nil, false
 	}
 	if name != "" {

@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// maxDepth bounds how deep a schema outline or a generated example nests;
+// outlineDepth bounds how deep a schema outline or a generated example nests;
 // a recursive schema stops earlier, at its second appearance on a branch.
-const maxDepth = 6
+const outlineDepth = 6
 
 // resolver follows the spec's local references ("#/components/...").
 type resolver struct{ root *object }
@@ -174,7 +174,7 @@ func inlineJSON(v any) string {
 // expanded on the current branch is not expanded again.
 func (r resolver) outline(s any, depth int, open map[string]bool) []row {
 	n, name := r.deref(s)
-	if n == nil || depth > maxDepth || open[name] {
+	if n == nil || depth > outlineDepth || open[name] {
 		return nil
 	}
 	if name != "" {
