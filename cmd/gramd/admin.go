@@ -19,16 +19,50 @@ import (
 // uses (DATABASE_URL / DATA_DIR). Its actions are audited with actor "cli".
 
 const adminUsage = `usage:
+  gramd admin -h
+      prints this help; gramd admin SUBCOMMAND -h too. Flags are read before the database is opened
   gramd admin create -username U -email E [-firstname F] [-lastname L] [-password-file P] [-reason R]
       creates an admin account; the password is read from -password-file or,
       without it, from the first line of standard input (never from a flag)
   gramd admin promote USERNAME [-role admin|moderator|user] [-reason R]
       sets a user's role (default admin) and ends the user's sessions`
 
-// runAdmin runs "gramd admin ARGS".
-func runAdmin(ctx context.Context, cfg app.Config, args []string, stdin io.Reader, stdout io.Writer) error {
+// adminAction is a parsed admin command, run against the service.
+type adminAction func(ctx context.Context, svc *gram.Service, stdout io.Writer) error
+
+// runAdmin runs "gramd admin ARGS". The command line (and the password)
+// are read before the configuration is, and the configuration before
+// the database is opened: a mistake or a -h touches nothing.
+func runAdmin(ctx context.Context, getenv func(string) string, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New(adminUsage)
+		return usageError{adminUsage}
+	}
+	var (
+		act adminAction
+		err error
+	)
+	switch args[0] {
+	case "create":
+		act, err = parseCreate(args[1:], stdin)
+	case "promote":
+		act, err = parsePromote(args[1:])
+	default:
+		if isHelp(args[0]) {
+			err = flag.ErrHelp
+		} else {
+			err = usagef("unknown admin command %q\n%s", args[0], adminUsage)
+		}
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stdout, adminUsage)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
 	}
 	cfg.DBMaxConns = 2 // one command at a time
 	a, err := app.OpenService(ctx, cfg, app.Overrides{})
@@ -36,18 +70,22 @@ func runAdmin(ctx context.Context, cfg app.Config, args []string, stdin io.Reade
 		return err
 	}
 	defer a.Close()
-	switch args[0] {
-	case "create":
-		return adminCreate(ctx, a.Service, args[1:], stdin, stdout)
-	case "promote":
-		return adminPromote(ctx, a.Service, args[1:], stdout)
-	}
-	return fmt.Errorf("unknown admin command %q\n%s", args[0], adminUsage)
+	return act(ctx, a.Service, stdout)
 }
 
-func adminCreate(ctx context.Context, svc *gram.Service, args []string, stdin io.Reader, stdout io.Writer) error {
-	fs := flag.NewFlagSet("gramd admin create", flag.ContinueOnError)
+// parseFlags parses args into fs; a mistake is a usage error, -h is
+// flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return usagef("%v\n%s", err, adminUsage)
+}
+
+func parseCreate(args []string, stdin io.Reader) (adminAction, error) {
+	fs := flag.NewFlagSet("gramd admin create", flag.ContinueOnError)
 	var in gram.SignupInput
 	fs.StringVar(&in.Username, "username", "", "username")
 	fs.StringVar(&in.Email, "email", "", "email address")
@@ -55,35 +93,36 @@ func adminCreate(ctx context.Context, svc *gram.Service, args []string, stdin io
 	fs.StringVar(&in.Lastname, "lastname", "Admin", "last name")
 	passwordFile := fs.String("password-file", "", "file holding the password")
 	reason := fs.String("reason", "first admin, created with gramd admin create", "audit reason")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%v\n%s", err, adminUsage)
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q\n%s", fs.Arg(0), adminUsage)
+		return nil, usagef("unexpected argument %q\n%s", fs.Arg(0), adminUsage)
 	}
 	password, err := readPassword(*passwordFile, stdin)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	in.Password, in.PasswordConfirm = password, password
-	u, err := svc.CreateAdmin(ctx, in, *reason)
-	if err != nil {
-		return cliError("admin create", err)
-	}
-	fmt.Fprintf(stdout, "created admin %s (id %s)\n", u.Username, u.ID)
-	return nil
+	return func(ctx context.Context, svc *gram.Service, stdout io.Writer) error {
+		u, err := svc.CreateAdmin(ctx, in, *reason)
+		if err != nil {
+			return cliError("admin create", err)
+		}
+		fmt.Fprintf(stdout, "created admin %s (id %s)\n", u.Username, u.ID)
+		return nil
+	}, nil
 }
 
-func adminPromote(ctx context.Context, svc *gram.Service, args []string, stdout io.Writer) error {
+func parsePromote(args []string) (adminAction, error) {
 	fs := flag.NewFlagSet("gramd admin promote", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	role := fs.String("role", gram.RoleAdmin, "admin, moderator or user")
 	reason := fs.String("reason", "set with gramd admin promote", "audit reason")
 	// The username may come before or after the flags.
 	var names []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			return fmt.Errorf("%v\n%s", err, adminUsage)
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
 		}
 		if fs.NArg() == 0 {
 			break
@@ -91,14 +130,16 @@ func adminPromote(ctx context.Context, svc *gram.Service, args []string, stdout 
 		names, args = append(names, fs.Arg(0)), fs.Args()[1:]
 	}
 	if len(names) != 1 {
-		return fmt.Errorf("name exactly one user\n%s", adminUsage)
+		return nil, usagef("name exactly one user\n%s", adminUsage)
 	}
-	u, err := svc.SetRoleByUsername(ctx, gram.CLIActor, names[0], *role, *reason)
-	if err != nil {
-		return cliError("admin promote", err)
-	}
-	fmt.Fprintf(stdout, "%s is now %s; their sessions have ended\n", u.Username, u.Role)
-	return nil
+	return func(ctx context.Context, svc *gram.Service, stdout io.Writer) error {
+		u, err := svc.SetRoleByUsername(ctx, gram.CLIActor, names[0], *role, *reason)
+		if err != nil {
+			return cliError("admin promote", err)
+		}
+		fmt.Fprintf(stdout, "%s is now %s; their sessions have ended\n", u.Username, u.Role)
+		return nil
+	}, nil
 }
 
 // readPassword reads the password from path, or from the first line of

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/instamern/gram/internal/app"
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/sqlstore"
 	"github.com/instamern/gram/internal/testenv"
@@ -88,12 +87,8 @@ func TestAdminCLI(t *testing.T) {
 		}
 	})
 	t.Run("PasswordFromStdin", func(t *testing.T) {
-		cfg, err := app.Load(func(k string) string { return map[string]string{"DATA_DIR": dir}[k] })
-		if err != nil {
-			t.Fatal(err)
-		}
 		var out bytes.Buffer
-		err = runAdmin(t.Context(), cfg, []string{"create", "-username", "second", "-email", "second@example.com"},
+		err := runAdmin(t.Context(), func(k string) string { return map[string]string{"DATA_DIR": dir}[k] }, []string{"create", "-username", "second", "-email", "second@example.com"},
 			strings.NewReader(cliPassword+"\r\nignored"), &out)
 		if err != nil {
 			t.Fatalf("create from stdin: %v", err)

@@ -43,6 +43,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// The test binary is stamped as a release build would be.
+const (
+	stampVersion = "v9.8.7-e2e"
+	stampCommit  = "0123456789abcdef0123456789abcdef01234567"
+	stampDate    = "2026-12-03T00:00:00Z"
+	stampFlags   = "-X github.com/instamern/gram/internal/buildinfo.Version=" + stampVersion +
+		" -X github.com/instamern/gram/internal/buildinfo.Commit=" + stampCommit +
+		" -X github.com/instamern/gram/internal/buildinfo.Date=" + stampDate
+)
+
 // gramdBinary builds ./ into a temp dir once per test binary.
 func gramdBinary(t *testing.T) string {
 	t.Helper()
@@ -51,7 +61,7 @@ func gramdBinary(t *testing.T) string {
 	}
 	binary.once.Do(func() {
 		binary.path = filepath.Join(binary.dir, "gramd")
-		out, err := exec.Command("go", "build", "-o", binary.path, ".").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", binary.path, "-ldflags", stampFlags, ".").CombinedOutput()
 		if err != nil {
 			binary.err = fmt.Errorf("go build: %v\n%s", err, out)
 		}

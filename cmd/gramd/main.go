@@ -1,11 +1,11 @@
 // Command gramd serves the InstaMERN API. With no configuration it runs on
 // :8080 with SQLite and media under ./data and mail written to
-// ./data/outbox; see the README for every setting. "gramd admin ..."
-// creates admins and changes roles (see adminUsage).
+// ./data/outbox. "gramd help" lists the commands and every setting.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,33 +13,109 @@ import (
 	"syscall"
 
 	"github.com/instamern/gram/internal/app"
+	"github.com/instamern/gram/internal/buildinfo"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "gramd:", err)
-		os.Exit(1)
+	err := run(ctx, os.Args, os.Getenv, os.Stdout)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+const commandsHelp = `gramd serves the InstaMERN API.
+
+Usage:
+  gramd [serve]         serve the API (the default command)
+  gramd version         print the version, commit and build date
+  gramd config check    validate the environment and print the effective configuration, secrets masked
+  gramd admin ...       create admins and change roles on the server's database (gramd admin -h)
+  gramd help            print this help (also -h, --help)
+
+Every setting is an environment variable; in development a .env file fills in what the
+environment leaves unset. Exit status: 0 on success and help, 1 on errors, 2 on usage errors.
+
+Environment:
+`
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// exitCode reports err on stderr and returns the exit status for it.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
 	}
+	fmt.Fprintln(stderr, "gramd:", err)
+	if errors.As(err, new(usageError)) {
+		return 2
+	}
+	return 1
 }
 
 // run is the whole program; tests call it with their own environment.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cmd, rest := "serve", args[1:]
+	if len(rest) > 0 {
+		cmd, rest = rest[0], rest[1:]
+	}
+	switch {
+	case isHelp(cmd):
+		return help(stdout, rest)
+	case cmd == "version" || cmd == "--version":
+		fmt.Fprintln(stdout, buildinfo.Get())
+		return nil
+	case cmd == "admin":
+		return runAdmin(ctx, getenv, rest, os.Stdin, stdout)
+	case cmd == "config":
+		return runConfig(getenv, rest, stdout)
+	case cmd != "serve":
+		return usagef("unknown command %q: gramd help lists the commands", cmd)
+	case len(rest) > 0 && isHelp(rest[0]):
+		return help(stdout, nil)
+	case len(rest) > 0:
+		return usagef("gramd serve takes no arguments, not %q: it is configured by the environment (gramd help)", rest[0])
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, stdout)
+}
+
+func isHelp(arg string) bool {
+	return arg == "help" || arg == "-h" || arg == "-help" || arg == "--help"
+}
+
+// help writes the help of the command topic names (gramd help admin), or
+// of gramd itself.
+func help(w io.Writer, topic []string) error {
+	if len(topic) > 0 && topic[0] == "admin" {
+		fmt.Fprintln(w, adminUsage)
+		return nil
+	}
+	if len(topic) > 0 && topic[0] == "config" {
+		fmt.Fprintln(w, configUsage)
+		return nil
+	}
+	fmt.Fprint(w, commandsHelp)
+	app.WriteSettingsHelp(w)
+	return nil
+}
+
+// loadConfig reads the configuration from getenv and the .env file.
+func loadConfig(getenv func(string) string) (app.Config, error) {
 	getenv, err := app.WithDotEnv(getenv)
 	if err != nil {
-		return fmt.Errorf("config: %w", err)
+		return app.Config{}, fmt.Errorf("config: %w", err)
 	}
 	cfg, err := app.Load(getenv)
 	if err != nil {
-		return fmt.Errorf("config: %w", err)
+		return cfg, fmt.Errorf("config: %w", err)
 	}
-	switch {
-	case len(args) < 2: // no command: serve
-	case args[1] == "admin":
-		return runAdmin(ctx, cfg, args[2:], os.Stdin, stdout)
-	default:
-		return fmt.Errorf("unknown command %q: run gramd with no arguments to serve, or gramd admin\n%s", args[1], adminUsage)
-	}
-	return serve(ctx, cfg, stdout)
+	return cfg, nil
 }

@@ -4,14 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/instamern/gram/internal/mail"
-	"github.com/instamern/gram/internal/sqlstore"
 )
 
 // devSecret is the JWT secret used when none is configured. Production
@@ -20,6 +16,8 @@ const devSecret = "development-only-insecure-jwt-secret-change-me"
 
 // Config is every setting of the server, from the environment (and a .env
 // file in development). Defaults give a working server with zero setup.
+// Each field is filled by the Parse of its setting in the table (the
+// config_*.go files register their groups).
 type Config struct {
 	Env          string // APP_ENV: development | production
 	Addr         string // ":" + PORT
@@ -53,6 +51,91 @@ type Config struct {
 	Timeouts     TimeoutsEnv
 	Uploads      UploadsEnv
 	S3           S3Env
+
+	values []Value // every setting's effective value, in table order
+}
+
+func init() {
+	register(Group{Name: "Server", Rank: 10, Settings: []Setting{
+		{Name: "APP_ENV", Default: "development", Parse: parseAppEnv,
+			Meaning: "development or production. production turns on secure cookies and HSTS, drops localhost:3000 from CORS, " +
+				"ignores .env, and refuses to start with a default or short (< 32 chars) JWT_SECRET or a * CORS origin"},
+		{Name: "ENV_FILE", Default: ".env", Meaning: "development only: the file that fills in the variables the environment leaves unset " +
+			"(a missing .env is fine, a missing ENV_FILE is an error)"},
+		{Name: "PORT", Default: "8080", Meaning: "listening port", Parse: func(c *Config, v string) error {
+			c.Port, c.Addr = v, ":"+v
+			return nil
+		}},
+		{Name: "DATA_DIR", Default: "./data", Meaning: "where the default database, media and outbox live",
+			Parse: func(c *Config, v string) error { c.DataDir = v; return nil }},
+		{Name: "PUBLIC_URL", Default: "http://localhost:${PORT}", Meaning: "absolute base URL of this server, for media URLs",
+			Parse: func(c *Config, v string) error { c.PublicURL = strings.TrimRight(v, "/"); return nil }},
+		{Name: "CLIENT_URL", Default: "https://instamern.netlify.app",
+			Meaning: "the web client: links in emails ($CLIENT_URL/reset-password/<token>)",
+			Parse:   func(c *Config, v string) error { c.ClientURL = strings.TrimRight(v, "/"); return nil }},
+		{Name: "CORS_ORIGINS", Default: "${CLIENT_URL}", Parse: parseCORS,
+			Meaning: "comma-separated origins allowed to call with credentials; development adds http://localhost:3000"},
+		{Name: "TLS_CERT_FILE", Meaning: "PEM certificate (chain): with TLS_KEY_FILE, serve HTTPS directly (TLS 1.2+, HTTP/2) " +
+			"with HSTS and secure cookies; unset: plain HTTP behind a TLS proxy. Set both or neither",
+			Parse: func(c *Config, v string) error { c.TLSCertFile = v; return nil }},
+		{Name: "TLS_KEY_FILE", Meaning: "PEM private key of TLS_CERT_FILE", Parse: parseTLSKey},
+		{Name: "INSTANCE_NAME", Meaning: "this replica's name, sent in the X-Gram-Instance response header " +
+			"(at most 64 printable ASCII characters without spaces)", Parse: parseInstanceName},
+	}})
+	register(Group{Name: "Sessions", Rank: 30, Settings: []Setting{
+		{Name: "JWT_SECRET", DefaultDoc: "a development-only value", Secret: true, Meaning: "HS256 signing secret of session tokens",
+			Parse: func(c *Config, v string) error { c.JWTSecrets = []string{cmpOr(v, devSecret)}; return nil }},
+		{Name: "JWT_SECRET_FILE", Meaning: "a file holding JWT_SECRET (read instead of JWT_SECRET when set)", Parse: parseSecretFile},
+		{Name: "JWT_SECRETS_OLD", Secret: true, Meaning: "comma-separated former secrets still accepted for verification (rotation)",
+			Parse: func(c *Config, v string) error { c.JWTSecrets = append(c.JWTSecrets, splitList(v)...); return nil }},
+		{Name: "JWT_EXPIRES_IN", Default: "90d", Meaning: "token and session lifetime: 90d, 12h, ...",
+			Parse: func(c *Config, v string) (err error) { c.JWTExpiresIn, err = parseDuration(v); return err }},
+	}})
+}
+
+func parseAppEnv(c *Config, v string) error {
+	if v != "development" && v != "production" {
+		return fmt.Errorf("must be development or production, not %q", v)
+	}
+	c.Env = v
+	return nil
+}
+
+func parseCORS(c *Config, v string) error {
+	c.CORSOrigins = splitList(v)
+	if !c.Production() && !slices.Contains(c.CORSOrigins, "http://localhost:3000") {
+		c.CORSOrigins = append(c.CORSOrigins, "http://localhost:3000")
+	}
+	return nil
+}
+
+func parseTLSKey(c *Config, v string) error {
+	c.TLSKeyFile = v
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		return errors.New("goes with TLS_CERT_FILE: set both or neither")
+	}
+	return nil
+}
+
+func parseInstanceName(c *Config, v string) error {
+	if len(v) > 64 || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r > '~' }) {
+		return fmt.Errorf("must be at most 64 printable ASCII characters without spaces, not %q", v)
+	}
+	c.InstanceName = v
+	return nil
+}
+
+// parseSecretFile replaces the signing secret by the file's content.
+func parseSecretFile(c *Config, path string) error {
+	if path == "" {
+		return nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	c.JWTSecrets = []string{cmpOr(strings.TrimSpace(string(b)), devSecret)}
+	return nil
 }
 
 // S3Env are the S3 settings of blob.Config.
@@ -65,101 +148,14 @@ type S3Env struct {
 // Production reports whether APP_ENV is production.
 func (c Config) Production() bool { return c.Env == "production" }
 
-// Load reads the configuration through getenv and validates it.
+// Load reads the configuration through getenv, by the settings table
+// alone, and validates it.
 func Load(getenv func(string) string) (Config, error) {
-	env := func(k, def string) string {
-		if v := strings.TrimSpace(getenv(k)); v != "" {
-			return v
-		}
-		return def
-	}
-	c := Config{Env: env("APP_ENV", "development"), Port: env("PORT", "8080")}
-	c.Addr = ":" + c.Port
-	c.DataDir = env("DATA_DIR", "./data")
-	c.DatabaseURL = env("DATABASE_URL", "sqlite:"+filepath.Join(c.DataDir, "gram.db"))
-	c.PublicURL = strings.TrimRight(env("PUBLIC_URL", "http://localhost:"+c.Port), "/")
-	c.ClientURL = strings.TrimRight(env("CLIENT_URL", "https://instamern.netlify.app"), "/")
-	c.MediaURL = env("MEDIA_URL", filepath.Join(c.DataDir, "media"))
-	c.MailURL = env("MAIL_URL", "log:"+filepath.Join(c.DataDir, "outbox"))
-	c.MailFrom = env("MAIL_FROM", "InstaMERN <no-reply@localhost>")
-	c.SESEndpoint = env("SES_ENDPOINT", "")
-	c.SNSTopicARN = env("SES_SNS_TOPIC_ARN", "")
-	c.RedisURL = env("REDIS_URL", "")
-	c.CORSOrigins = splitList(env("CORS_ORIGINS", c.ClientURL))
-	if !c.Production() && !slices.Contains(c.CORSOrigins, "http://localhost:3000") {
-		c.CORSOrigins = append(c.CORSOrigins, "http://localhost:3000")
-	}
-	secret, err := secretEnv(getenv, "JWT_SECRET")
-	if err != nil {
-		return c, err
-	}
-	c.JWTSecrets = append([]string{cmpOr(secret, devSecret)}, splitList(getenv("JWT_SECRETS_OLD"))...)
-	var errs []error
-	c.JWTExpiresIn, err = parseDuration(env("JWT_EXPIRES_IN", "90d"))
-	errs = append(errs, wrapVar("JWT_EXPIRES_IN", err))
-	c.DBMaxConns, err = strconv.Atoi(env("DB_MAX_CONNS", "0"))
-	errs = append(errs, wrapVar("DB_MAX_CONNS", err))
-	c.Limits, err = loadLimits(env)
-	errs = append(errs, err)
-	c.Timeouts, err = loadTimeouts(env)
-	errs = append(errs, err)
-	c.Uploads, err = loadUploads(env)
-	errs = append(errs, err)
-	c.TLSCertFile, c.TLSKeyFile = env("TLS_CERT_FILE", ""), env("TLS_KEY_FILE", "")
-	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
-		errs = append(errs, errors.New("TLS_CERT_FILE and TLS_KEY_FILE go together: set both or neither"))
-	}
-	c.S3, err = loadS3(env)
-	errs = append(errs, err)
-	c.MediaSweep, err = parseDuration(env("MEDIA_SWEEP_INTERVAL", "3h"))
-	errs = append(errs, wrapVar("MEDIA_SWEEP_INTERVAL", err))
-	c.MailRetryMin, err = parseDuration(env("MAIL_RETRY_MIN", "30s"))
-	errs = append(errs, wrapVar("MAIL_RETRY_MIN", err))
-	c.RedisTimeout, err = parseDuration(env("REDIS_TIMEOUT", "50ms"))
-	errs = append(errs, wrapVar("REDIS_TIMEOUT", err))
-	c.MailAttempts, err = strconv.Atoi(env("MAIL_MAX_ATTEMPTS", "8"))
-	if err == nil && c.MailAttempts < 1 {
-		err = errors.New("must be at least 1")
-	}
-	errs = append(errs, wrapVar("MAIL_MAX_ATTEMPTS", err))
-	c.CheckDomain, err = parseOnOff(env("MAIL_CHECK_DOMAIN", strconv.FormatBool(c.Production())))
-	errs = append(errs, wrapVar("MAIL_CHECK_DOMAIN", err))
-	c.MailWorkers, c.MailLease, err = loadMailSender(env)
-	errs = append(errs, err)
-	c.InstanceName = env("INSTANCE_NAME", "")
-	if len(c.InstanceName) > 64 || strings.ContainsFunc(c.InstanceName, func(r rune) bool { return r <= ' ' || r > '~' }) {
-		errs = append(errs, fmt.Errorf("INSTANCE_NAME must be at most 64 printable ASCII characters without spaces, not %q", c.InstanceName))
-	}
-	c.SQLiteSync = strings.ToLower(env("SQLITE_SYNCHRONOUS", sqlstore.SyncFull))
-	if c.SQLiteSync != sqlstore.SyncFull && c.SQLiteSync != sqlstore.SyncNormal {
-		errs = append(errs, fmt.Errorf("SQLITE_SYNCHRONOUS must be %s or %s, not %q", sqlstore.SyncFull, sqlstore.SyncNormal, c.SQLiteSync))
-	}
-	if err := errors.Join(errs...); err != nil {
+	var c Config
+	if err := parseAll(&c, getenv); err != nil {
 		return c, err
 	}
 	return c, c.Validate()
-}
-
-// loadMailSender reads the outbox sender's MAIL_WORKERS and MAIL_LEASE.
-func loadMailSender(env func(k, def string) string) (workers int, lease time.Duration, err error) {
-	workers, err1 := strconv.Atoi(env("MAIL_WORKERS", strconv.Itoa(mail.DefaultWorkers)))
-	if err1 == nil && workers < 1 {
-		err1 = errors.New("must be at least 1")
-	}
-	lease, err2 := parseDuration(env("MAIL_LEASE", mail.DefaultLease.String()))
-	if err2 == nil && lease < time.Second {
-		err2 = errors.New("must be at least 1s")
-	}
-	return workers, lease, errors.Join(wrapVar("MAIL_WORKERS", err1), wrapVar("MAIL_LEASE", err2))
-}
-
-func loadS3(env func(k, def string) string) (S3Env, error) {
-	s := S3Env{Endpoint: env("S3_ENDPOINT", ""), Region: env("S3_REGION", ""), Delivery: env("MEDIA_DELIVERY", "public"),
-		PublicURL: env("MEDIA_PUBLIC_URL", "")}
-	var err1, err2 error
-	s.ForcePathStyle, err1 = strconv.ParseBool(env("S3_FORCE_PATH_STYLE", "false"))
-	s.PresignTTL, err2 = parseDuration(env("MEDIA_PRESIGN_TTL", "1h"))
-	return s, errors.Join(wrapVar("S3_FORCE_PATH_STYLE", err1), wrapVar("MEDIA_PRESIGN_TTL", err2))
 }
 
 // Validate refuses unsafe production settings and an unknown APP_ENV.
@@ -200,18 +196,6 @@ func (c Config) Warnings() []string {
 	return w
 }
 
-// secretEnv reads NAME, or the file named by NAME_FILE.
-func secretEnv(getenv func(string) string, name string) (string, error) {
-	if path := getenv(name + "_FILE"); path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return "", fmt.Errorf("%s_FILE: %w", name, err)
-		}
-		return strings.TrimSpace(string(b)), nil
-	}
-	return getenv(name), nil
-}
-
 // parseDuration accepts Go durations and the original's day form ("90d").
 func parseDuration(s string) (time.Duration, error) {
 	if d, ok := strings.CutSuffix(s, "d"); ok {
@@ -247,13 +231,6 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-func wrapVar(name string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("%s: %w", name, err)
 }
 
 // cmpOr returns v unless it is the zero value (nil, ""), else def.

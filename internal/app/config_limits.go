@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -31,82 +30,102 @@ type LimitsEnv struct {
 // is not locked out.
 const authDefault = "25/5m"
 
-func loadLimits(env func(k, def string) string) (LimitsEnv, error) {
-	var l LimitsEnv
-	var errs [11]error
-	// RATE_LIMIT_AUTH, when set, is the default of each auth action's
-	// budget, each counted apart.
-	var auth ratelimit.Rule
-	auth, errs[10] = parseRate("RATE_LIMIT_AUTH", env("RATE_LIMIT_AUTH", authDefault))
-	l.Signup, errs[0] = rateOr(env, "RATE_LIMIT_SIGNUP", auth)
-	l.Login, errs[1] = rateOr(env, "RATE_LIMIT_LOGIN", auth)
-	l.Reset, errs[2] = rateOr(env, "RATE_LIMIT_PASSWORD_RESET", auth)
-	l.Account, errs[3] = rateOr(env, "RATE_LIMIT_ACCOUNT", auth)
-	l.LoginIPFails, errs[4] = rateOr(env, "RATE_LIMIT_LOGIN_FAILURES_PER_IP", auth)
-	l.Write, errs[5] = parseRate("RATE_LIMIT_WRITE", env("RATE_LIMIT_WRITE", "300/1m"))
-	l.Read, errs[6] = parseRate("RATE_LIMIT_READ", env("RATE_LIMIT_READ", "1200/1m"))
-	l.LoginFails, errs[7] = parseRate("RATE_LIMIT_LOGIN_FAILURES", env("RATE_LIMIT_LOGIN_FAILURES", "10/15m"))
-	l.ResetMails, errs[8] = parseRate("RATE_LIMIT_RESET_MAIL", env("RATE_LIMIT_RESET_MAIL", "3/1h"))
-	l.TrustedProxies, errs[9] = parseProxies(env("TRUSTED_PROXIES", ""), env("TRUST_PROXY", "false"))
-	switch h := env("FORWARDED_HEADER", "X-Forwarded-For"); {
-	case strings.EqualFold(h, "X-Forwarded-For"):
-		l.ForwardedHeader = "X-Forwarded-For"
-	case strings.EqualFold(h, "Forwarded"):
-		l.ForwardedHeader = "Forwarded"
-	default:
-		return l, fmt.Errorf("FORWARDED_HEADER must be X-Forwarded-For or Forwarded, not %q", h)
-	}
-	return l, errors.Join(errs[:]...)
+// rateSetting is a COUNT/WINDOW setting read into the rule field picks.
+func rateSetting(name, def, meaning string, field func(*LimitsEnv) *ratelimit.Rule) Setting {
+	return Setting{Name: name, Default: def, Meaning: meaning, Parse: func(c *Config, v string) (err error) {
+		*field(&c.Limits), err = parseRate(v)
+		return err
+	}}
 }
 
-// rateOr reads the rule in the variable name, def when it is unset.
-func rateOr(env func(k, def string) string, name string, def ratelimit.Rule) (ratelimit.Rule, error) {
-	if s := env(name, ""); s != "" {
-		return parseRate(name, s)
+func init() {
+	const auth = "${RATE_LIMIT_AUTH}"
+	register(Group{Name: "Rate limits and proxies", Rank: 60, Settings: []Setting{
+		{Name: "RATE_LIMIT_AUTH", Default: authDefault, Parse: func(_ *Config, v string) error { _, err := parseRate(v); return err },
+			Meaning: "the default of each of the five auth limits below (each still counted apart), so one setting tunes them all"},
+		rateSetting("RATE_LIMIT_SIGNUP", auth, "signups per IP: COUNT/WINDOW; 0 or off disables. Every COUNT/WINDOW limit allows "+
+			"a burst of COUNT, then one more request every WINDOW/COUNT (GCRA)", func(l *LimitsEnv) *ratelimit.Rule { return &l.Signup }),
+		rateSetting("RATE_LIMIT_LOGIN", auth, "login attempts per IP and account",
+			func(l *LimitsEnv) *ratelimit.Rule { return &l.Login }),
+		rateSetting("RATE_LIMIT_LOGIN_FAILURES_PER_IP", auth, "failed logins per IP, whatever the account; keep it above RATE_LIMIT_LOGIN_FAILURES",
+			func(l *LimitsEnv) *ratelimit.Rule { return &l.LoginIPFails }),
+		rateSetting("RATE_LIMIT_PASSWORD_RESET", auth, "forgot-password and reset-password requests per IP",
+			func(l *LimitsEnv) *ratelimit.Rule { return &l.Reset }),
+		rateSetting("RATE_LIMIT_ACCOUNT", auth, "change email or password, confirm email, deactivate, delete: per IP and per user",
+			func(l *LimitsEnv) *ratelimit.Rule { return &l.Account }),
+		rateSetting("RATE_LIMIT_WRITE", "300/1m", "every other write, per IP and per user",
+			func(l *LimitsEnv) *ratelimit.Rule { return &l.Write }),
+		rateSetting("RATE_LIMIT_READ", "1200/1m", "every GET /instamern/..., per IP and per user (/healthz, /readyz, /media are never limited)",
+			func(l *LimitsEnv) *ratelimit.Rule { return &l.Read }),
+		rateSetting("RATE_LIMIT_RESET_MAIL", "3/1h", "password-reset requests per email address from any IP",
+			func(l *LimitsEnv) *ratelimit.Rule { return &l.ResetMails }),
+		rateSetting("RATE_LIMIT_LOGIN_FAILURES", "10/15m", "failed logins per account from any IP (never a permanent lockout)",
+			func(l *LimitsEnv) *ratelimit.Rule { return &l.LoginFails }),
+		{Name: "TRUST_PROXY", Default: "false", Parse: parseTrustProxy,
+			Meaning: "older switch: true trusts loopback and private ranges, added to TRUSTED_PROXIES"},
+		{Name: "TRUSTED_PROXIES", Parse: parseTrustedProxies,
+			Meaning: "comma-separated IPs / CIDRs of your reverse proxies, whose forwarding header gives the client IP"},
+		{Name: "FORWARDED_HEADER", Default: "X-Forwarded-For", Parse: parseForwardedHeader,
+			Meaning: "the header your proxy writes: X-Forwarded-For or Forwarded (RFC 7239 for=)"},
+		{Name: "REDIS_URL", Secret: false, Meaning: "redis://host:6379/0: rate limits shared by every replica (in process when unset or unreachable)",
+			Parse: func(c *Config, v string) error { c.RedisURL = v; return nil }},
+		{Name: "REDIS_TIMEOUT", Default: "50ms", Meaning: "the longest a request waits for Redis before counting in process",
+			Parse: func(c *Config, v string) (err error) { c.RedisTimeout, err = parseDuration(v); return err }},
+	}})
+}
+
+func parseForwardedHeader(c *Config, h string) error {
+	switch {
+	case strings.EqualFold(h, "X-Forwarded-For"):
+		c.Limits.ForwardedHeader = "X-Forwarded-For"
+	case strings.EqualFold(h, "Forwarded"):
+		c.Limits.ForwardedHeader = "Forwarded"
+	default:
+		return fmt.Errorf("must be X-Forwarded-For or Forwarded, not %q", h)
 	}
-	return def, nil
+	return nil
 }
 
 // parseRate reads "N/DURATION" (e.g. 20/15m, 1200/1m, 5/1d); "0" or
 // "off" disables the limit.
-func parseRate(name, s string) (ratelimit.Rule, error) {
+func parseRate(s string) (ratelimit.Rule, error) {
 	if s == "0" || strings.EqualFold(s, "off") {
 		return ratelimit.Rule{}, nil
 	}
 	n, d, ok := strings.Cut(s, "/")
 	limit, err := strconv.Atoi(strings.TrimSpace(n))
 	if !ok || err != nil || limit <= 0 {
-		return ratelimit.Rule{}, fmt.Errorf("%s: want COUNT/DURATION (e.g. 20/15m) or off, not %q", name, s)
+		return ratelimit.Rule{}, fmt.Errorf("want COUNT/DURATION (e.g. 20/15m) or off, not %q", s)
 	}
 	window, err := parseDuration(strings.TrimSpace(d))
 	if err != nil {
-		return ratelimit.Rule{}, fmt.Errorf("%s: %w", name, err)
+		return ratelimit.Rule{}, err
 	}
 	return ratelimit.Rule{Limit: limit, Window: window}, nil
 }
 
-// parseProxies reads TRUSTED_PROXIES (comma-separated CIDRs or addresses)
-// and the older TRUST_PROXY, whose true means loopback and private ranges
-// (a proxy on the same host or network).
-func parseProxies(list, trustProxy string) ([]netip.Prefix, error) {
-	trust, err := strconv.ParseBool(trustProxy)
-	if err != nil {
-		return nil, fmt.Errorf("TRUST_PROXY: %w", err)
-	}
-	var out []netip.Prefix
+// parseTrustProxy reads TRUST_PROXY, whose true means loopback and
+// private ranges (a proxy on the same host or network).
+func parseTrustProxy(c *Config, v string) error {
+	trust, err := strconv.ParseBool(v)
 	if trust {
-		out = append(out, api.PrivateNetworks...)
+		c.Limits.TrustedProxies = append(c.Limits.TrustedProxies, api.PrivateNetworks...)
 	}
+	return err
+}
+
+// parseTrustedProxies reads comma-separated CIDRs or addresses.
+func parseTrustedProxies(c *Config, list string) error {
 	for _, item := range splitList(list) {
 		p, err := netip.ParsePrefix(item)
 		if err != nil {
 			a, aerr := netip.ParseAddr(item)
 			if aerr != nil {
-				return nil, fmt.Errorf("TRUSTED_PROXIES: %q is neither an address nor a CIDR range", item)
+				return fmt.Errorf("%q is neither an address nor a CIDR range", item)
 			}
 			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
 		}
-		out = append(out, p.Masked())
+		c.Limits.TrustedProxies = append(c.Limits.TrustedProxies, p.Masked())
 	}
-	return out, nil
+	return nil
 }

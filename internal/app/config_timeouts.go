@@ -1,9 +1,6 @@
 package app
 
-import (
-	"errors"
-	"time"
-)
+import "time"
 
 // TimeoutsEnv bound how long a request may wait on the server's
 // dependencies, and a database statement may run.
@@ -16,13 +13,14 @@ type TimeoutsEnv struct {
 	DBStatement time.Duration
 }
 
-func loadTimeouts(env func(k, def string) string) (TimeoutsEnv, error) {
-	var t TimeoutsEnv
-	var errs [3]error
-	request := env("REQUEST_TIMEOUT", "5s")
-	t.Request, errs[0] = parseDuration(request)
-	t.Upload, errs[1] = parseDuration(env("UPLOAD_TIMEOUT", "60s"))
-	t.DBStatement, errs[2] = parseDuration(env("DB_STATEMENT_TIMEOUT", request))
-	return t, errors.Join(wrapVar("REQUEST_TIMEOUT", errs[0]), wrapVar("UPLOAD_TIMEOUT", errs[1]),
-		wrapVar("DB_STATEMENT_TIMEOUT", errs[2]))
+func init() {
+	register(Group{Name: "Timeouts", Rank: 70, Settings: []Setting{
+		{Name: "REQUEST_TIMEOUT", Default: "5s", Meaning: "deadline of a request: past it (a stalled database, Redis or S3) the answer is 503",
+			Parse: func(c *Config, v string) (err error) { c.Timeouts.Request, err = parseDuration(v); return err }},
+		{Name: "UPLOAD_TIMEOUT", Default: "60s", Meaning: "deadline of an upload and of a GET /media/... download",
+			Parse: func(c *Config, v string) (err error) { c.Timeouts.Upload, err = parseDuration(v); return err }},
+		{Name: "DB_STATEMENT_TIMEOUT", Default: "${REQUEST_TIMEOUT}",
+			Meaning: "PostgreSQL statement_timeout (unless DATABASE_URL sets it), SQLite busy timeout",
+			Parse:   func(c *Config, v string) (err error) { c.Timeouts.DBStatement, err = parseDuration(v); return err }},
+	}})
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 )
@@ -15,20 +14,29 @@ type UploadsEnv struct {
 	TempDir       string // UPLOAD_TEMP_DIR: where photos are spooled; "" is the system's temp dir
 }
 
-func loadUploads(env func(k, def string) string) (UploadsEnv, error) {
-	u := UploadsEnv{TempDir: env("UPLOAD_TEMP_DIR", "")}
-	var errs [3]error
-	u.MaxConcurrent, errs[0] = positiveInt("UPLOAD_MAX_CONCURRENT", env("UPLOAD_MAX_CONCURRENT", "16"))
-	u.PerAccount, errs[1] = positiveInt("UPLOAD_MAX_PER_ACCOUNT", env("UPLOAD_MAX_PER_ACCOUNT", "2"))
-	mb, err := positiveInt("UPLOAD_DECODE_BUDGET", env("UPLOAD_DECODE_BUDGET", "256"))
-	u.DecodeBudget, errs[2] = int64(mb)<<20, err
-	return u, errors.Join(errs[:]...)
+func init() {
+	register(Group{Name: "Uploads", Rank: 80, Settings: []Setting{
+		{Name: "UPLOAD_MAX_CONCURRENT", Default: "16", Meaning: "photo uploads in flight at once; one more waits up to 10 s, then gets 503",
+			Parse: func(c *Config, v string) (err error) { c.Uploads.MaxConcurrent, err = positiveInt(v); return err }},
+		{Name: "UPLOAD_MAX_PER_ACCOUNT", Default: "2", Meaning: "photo uploads in flight by one user; one more waits up to 1 s, then gets 429",
+			Parse: func(c *Config, v string) (err error) { c.Uploads.PerAccount, err = positiveInt(v); return err }},
+		{Name: "UPLOAD_DECODE_BUDGET", Default: "256", Parse: parseDecodeBudget,
+			Meaning: "MB: the estimated memory of the photos being decoded and resized at once"},
+		{Name: "UPLOAD_TEMP_DIR", DefaultDoc: "the system's temp dir", Meaning: "where each upload's photo is written while it is processed",
+			Parse: func(c *Config, v string) error { c.Uploads.TempDir = v; return nil }},
+	}})
 }
 
-func positiveInt(name, s string) (int, error) {
+func parseDecodeBudget(c *Config, v string) error {
+	mb, err := positiveInt(v)
+	c.Uploads.DecodeBudget = int64(mb) << 20
+	return err
+}
+
+func positiveInt(s string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%s: want a positive whole number, not %q", name, s)
+		return 0, fmt.Errorf("want a positive whole number, not %q", s)
 	}
 	return n, nil
 }
