@@ -69,6 +69,8 @@ type Server struct {
 	handler http.Handler
 	// fileRoutes are the patterns of the routes that move a file.
 	fileRoutes map[string]bool
+	// patterns are the patterns of every route, in registration order.
+	patterns []string
 }
 
 // NewServer builds the API around svc. limiter may be nil (in-process).
