@@ -41,6 +41,19 @@ type dialect struct {
 	forUpdate string
 	// skipLocked is appended to a SELECT that claims rows for update.
 	skipLocked string
+	// bytewise is appended to a text column to compare and order it by
+	// its bytes, whatever the database's locale (see bytewiseList).
+	bytewise string
+}
+
+// bytewiseList returns the columns, separated by commas, each compared and
+// ordered by its bytes.
+func (d dialect) bytewiseList(cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c + d.bytewise
+	}
+	return strings.Join(out, ", ")
 }
 
 var sqliteDialect = dialect{
@@ -107,6 +120,7 @@ var postgresDialect = dialect{
 	untimed:    "SET LOCAL statement_timeout = 0",
 	forUpdate:  " FOR UPDATE",
 	skipLocked: " FOR UPDATE SKIP LOCKED",
+	bytewise:   ` COLLATE "C"`,
 }
 
 // rebindDollar turns each "?" into $1, $2, ... Our queries never contain a
@@ -141,12 +155,9 @@ func synchronousPragma(setting string) (string, error) {
 // openSQLite opens a writer (one connection, immediate transactions so a
 // write never upgrades a read lock and deadlocks) and a reader pool.
 func openSQLite(url string, opt Options) (*Store, error) {
-	path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
+	path := SQLitePath(url)
 	if path == "" {
-		return nil, fmt.Errorf("sqlstore: empty SQLite path in %q", url)
+		return nil, errors.New("sqlstore: the database URL is neither postgres://... nor a SQLite path (sqlite:PATH)")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("sqlstore: create database folder: %w", err)

@@ -64,7 +64,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		s   *Store
 		err error
 	)
-	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+	if IsPostgres(url) {
 		s, err = openPostgres(url, opt)
 	} else {
 		s, err = openSQLite(url, opt)
