@@ -170,11 +170,12 @@ func inlineJSON(v any) string {
 
 // outline lists the rows under schema s: its properties (allOf parts
 // merged), its array items' properties, or its oneOf/anyOf options, each
-// followed by its own rows one level deeper. A component already being
-// expanded on the current branch is not expanded again.
-func (r resolver) outline(s any, depth int, open map[string]bool) []row {
+// followed by its own rows one level deeper. A component is expanded only
+// down to refDepth (deeper, its row links to it), and not again inside
+// itself.
+func (r resolver) outline(s any, depth, refDepth int, open map[string]bool) []row {
 	n, name := r.deref(s)
-	if n == nil || depth > outlineDepth || open[name] {
+	if n == nil || depth > outlineDepth || open[name] || name != "" && depth > refDepth {
 		return nil
 	}
 	if name != "" {
@@ -182,16 +183,16 @@ func (r resolver) outline(s any, depth int, open map[string]bool) []row {
 		defer delete(open, name)
 	}
 	if types := typeNames(n); len(types) > 0 && types[0] == "array" {
-		return r.outline(n.get("items"), depth, open)
+		return r.outline(n.get("items"), depth, refDepth, open)
 	}
 	var out []row
 	for _, part := range n.arr("allOf") {
-		out = append(out, r.outline(part, depth, open)...)
+		out = append(out, r.outline(part, depth, refDepth, open)...)
 	}
 	for _, key := range []string{"oneOf", "anyOf"} {
 		for i, opt := range n.arr(key) {
 			out = append(out, row{Depth: depth, Name: fmt.Sprintf("option %d", i+1), Type: r.describe(opt), Description: prose(r.description(opt))})
-			out = append(out, r.outline(opt, depth+1, open)...)
+			out = append(out, r.outline(opt, depth+1, refDepth, open)...)
 		}
 	}
 	props, required := n.obj("properties"), map[string]bool{}
@@ -203,11 +204,11 @@ func (r resolver) outline(s any, depth int, open map[string]bool) []row {
 	for _, k := range props.keyList() {
 		p := props.vals[k]
 		out = append(out, row{Depth: depth, Name: k, Required: required[k], Type: r.describe(p), Description: prose(r.description(p))})
-		out = append(out, r.outline(p, depth+1, open)...)
+		out = append(out, r.outline(p, depth+1, refDepth, open)...)
 	}
 	if ap, ok := n.get("additionalProperties").(*object); ok {
 		out = append(out, row{Depth: depth, Name: "(any name)", Type: r.describe(ap), Description: prose(r.description(ap))})
-		out = append(out, r.outline(ap, depth+1, open)...)
+		out = append(out, r.outline(ap, depth+1, refDepth, open)...)
 	}
 	return out
 }

@@ -105,7 +105,7 @@ func buildPage(root *object) page {
 		s := schemas.get(name)
 		n, _ := r.deref(s)
 		p.Schemas = append(p.Schemas, schema{ID: "schema-" + slug(name), Name: name, Type: r.describeInline(s),
-			Description: prose(n.str("description")), Rows: r.outline(s, 0, map[string]bool{name: true})})
+			Description: prose(n.str("description")), Rows: r.outline(s, 0, outlineDepth, map[string]bool{name: true})})
 	}
 	return p
 }
@@ -269,6 +269,10 @@ func (r resolver) responses(rs *object) []response {
 	return out
 }
 
+// opRefDepth is how deep an operation's schema outline expands the
+// components it refers to; the Schemas section outlines each in full.
+const opRefDepth = 2
+
 // contents shows each media type: its schema outline and its examples,
 // one generated from the schema for JSON when the spec gives none.
 func (r resolver) contents(c *object) []content {
@@ -276,7 +280,7 @@ func (r resolver) contents(c *object) []content {
 	for _, mt := range c.keyList() {
 		m, _ := c.get(mt).(*object)
 		s := m.get("schema")
-		ct := content{MediaType: mt, Type: r.describe(s), Rows: r.outline(s, 0, map[string]bool{})}
+		ct := content{MediaType: mt, Type: r.describe(s), Rows: r.outline(s, 0, opRefDepth, map[string]bool{})}
 		if m.has("example") {
 			ct.Examples = append(ct.Examples, example{Title: "Example", JSON: exampleText(mt, m.get("example"))})
 		}
