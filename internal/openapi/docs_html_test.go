@@ -54,6 +54,26 @@ func hasLink(doc *html.Node, href string) bool {
 	return found
 }
 
+// danglingLinks lists the in-page links ("#x") to no element's id.
+func danglingLinks(doc *html.Node) []string {
+	ids := map[string]bool{}
+	var hrefs, missing []string
+	walk(doc, func(n *html.Node) {
+		if id := attr(n, "id"); id != "" {
+			ids[id] = true
+		}
+		if h := attr(n, "href"); strings.HasPrefix(h, "#") {
+			hrefs = append(hrefs, h[1:])
+		}
+	})
+	for _, h := range hrefs {
+		if !ids[h] {
+			missing = append(missing, h)
+		}
+	}
+	return missing
+}
+
 // byID is the element with the id, or nil.
 func byID(doc *html.Node, id string) *html.Node {
 	var found *html.Node

@@ -80,14 +80,17 @@ func TestRenderDocs_EveryOperationHasASectionAndAContentsEntry(t *testing.T) {
 
 func TestRenderDocs_EveryLinkHasItsAnchor(t *testing.T) {
 	doc, _ := renderFixture(t)
+	if missing := danglingLinks(doc); len(missing) > 0 {
+		t.Errorf("links without an anchor: %v", missing)
+	}
 	ids := map[string]int{}
-	var hrefs []string
+	links := 0
 	walk(doc, func(n *html.Node) {
 		if id := attr(n, "id"); id != "" {
 			ids[id]++
 		}
-		if h := attr(n, "href"); strings.HasPrefix(h, "#") {
-			hrefs = append(hrefs, h[1:])
+		if strings.HasPrefix(attr(n, "href"), "#") {
+			links++
 		}
 	})
 	for id, n := range ids {
@@ -95,13 +98,8 @@ func TestRenderDocs_EveryLinkHasItsAnchor(t *testing.T) {
 			t.Errorf("id %q is used %d times", id, n)
 		}
 	}
-	for _, h := range hrefs {
-		if ids[h] == 0 {
-			t.Errorf("link to #%s, which no element has", h)
-		}
-	}
-	if len(hrefs) < 10 {
-		t.Errorf("only %d internal links", len(hrefs))
+	if links < 10 {
+		t.Errorf("only %d in-page links", links)
 	}
 }
 
