@@ -7,9 +7,10 @@ import "net/http"
 // {id} patterns and win by specificity, so "/posts/upload" never reaches
 // the post-detail handler. Every API route but login is in one rate-limit
 // class (signup, reset, account, write or read); login counts its own,
-// per account (loginLimit); health checks, the API description and media are in none. Handlers
-// are served to anyone (handle), to a logged-in user only (requireUser), or
-// to anyone with the user when there is one (optionalUser).
+// per account (loginLimit); health checks, the API description, its docs
+// page and media are in none. Handlers are served to anyone (handle), to a
+// logged-in user only (requireUser), or to anyone with the user when there
+// is one (optionalUser).
 func (s *Server) routes(mux *http.ServeMux) {
 	signup, reset, account := s.limitBy(classSignup), s.limitBy(classReset), s.limitBy(classAccount)
 	write, read := s.limitBy(classWrite), s.limitBy(classRead)
@@ -29,6 +30,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	route("GET /healthz", s.handle(s.handleHealthz))
 	route("GET /readyz", s.handle(s.handleReadyz))
 	route("GET /openapi.json", s.handle(s.handleOpenAPI))
+	route("GET /docs", s.handle(s.handleDocs))
 	file("GET /media/{key...}", s.handle(s.handleMedia))
 	// "/media/" arrives as "/media" (trimSlash); without this route the mux
 	// would redirect it back to "/media/", in a loop.
