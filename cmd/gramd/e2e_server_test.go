@@ -72,7 +72,7 @@ func minimalEnv(extra ...string) []string {
 }
 
 // startGramd starts the binary in dir (a fresh temp dir when "") with
-// only PORT (and extra) set and waits until /healthz answers. The process
+// only PORT (a free one, unless extra sets it) and extra set and waits until /healthz answers. The process
 // is killed at the end of the test if it is still running.
 func startGramd(t *testing.T, dir string, extra ...string) *gramd {
 	t.Helper()
@@ -86,7 +86,15 @@ func launchGramd(t *testing.T, dir string, tlsClient *http.Client, extra ...stri
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	port := freePort(t)
+	port := ""
+	for _, kv := range extra {
+		if v, ok := strings.CutPrefix(kv, "PORT="); ok {
+			port = v // a replica restarted on its port
+		}
+	}
+	if port == "" {
+		port = freePort(t)
+	}
 	g := &gramd{t: t, dir: dir, base: "http://localhost:" + port, client: http.DefaultClient, out: &syncBuffer{}, done: make(chan struct{})}
 	if tlsClient != nil {
 		g.base, g.client = "https://localhost:"+port, tlsClient

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// killUnderLoad runs the mixed load through nginx while replica 0 is
+// killed (SIGKILL) and replica 1 restarted (SIGTERM, then started
+// again), then brings replica 0 back. It requires that the only failed
+// requests are ones nginx had sent to replica 0 before it died, and that
+// nothing acknowledged is lost: toggles, counters, comments, uploads,
+// media and mail are checked against what the load was told.
+func killUnderLoad(t *testing.T, c *cluster) {
+	c.t, c.front.t = t, t
+	l := newLoad(t, c, 10, defaultMix)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { l.run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	time.Sleep(2 * time.Second)
+	killedAt := time.Now()
+	if err := c.reps[0].cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	c.reps[0].t = t
+	c.reps[0].waitExit(5 * time.Second)
+	time.Sleep(2 * time.Second)
+	restartFrom := time.Now()
+	c.reps[1].t = t
+	c.reps[1].terminate()
+	c.start(1)
+	restartTo := time.Now()
+	time.Sleep(time.Second)
+	c.start(0)
+	time.Sleep(2 * time.Second)
+	cancel()
+	<-done
+	t.Logf("load: %d requests by %d workers; replica %s killed at +2s, %s restarted in %v",
+		len(l.ops), len(l.users), replicaName(0), replicaName(1), restartTo.Sub(restartFrom).Round(time.Millisecond))
+
+	l.checkFailures(t, killedAt, c.addr(0))
+	l.checkLikes(t, l.checkToggles(t, "like", func(msg string) (bool, bool) {
+		return msg == "Liked!", msg == "Liked!" || msg == "Unliked."
+	}))
+	l.checkFollows(t, l.checkToggles(t, "follow", func(msg string) (bool, bool) {
+		return strings.HasPrefix(msg, "Now, you are following "), strings.HasPrefix(msg, "Now, you a")
+	}))
+	l.checkComments(t)
+	l.checkUploads(t)
+	c.checkMedia(t, l.count("upload", (*loadOp).failed)+l.count("story", (*loadOp).failed))
+	l.checkMail(t, killedAt)
+}
+
+// count counts the ops of kind for which pred holds.
+func (l *load) count(kind string, pred func(*loadOp) bool) int {
+	n := 0
+	for _, op := range l.ops {
+		if op.kind == kind && pred(op) {
+			n++
+		}
+	}
+	return n
+}
+
+// checkFailures requires every request to be acknowledged or to have
+// failed in nginx while in flight on the killed replica: sent to it (by
+// nginx's log) before it died and not answered by then.
+func (l *load) checkFailures(t *testing.T, killedAt time.Time, killed string) {
+	t.Helper()
+	entries := l.c.lb.accessLog()
+	var inFlight, failed, unexpected int
+	perKind := map[string][2]int{}
+	for _, op := range l.ops {
+		e, logged := entries[op.id]
+		onKilled := logged && slices.Contains(e.upstreams, killed)
+		if onKilled && op.start.Before(killedAt) && op.end.After(killedAt) {
+			inFlight++
+		}
+		k := perKind[op.kind]
+		switch {
+		case op.acked():
+			k[0]++
+		case op.failed():
+			k[1]++
+			failed++
+			last := ""
+			if logged {
+				last = e.upstreams[len(e.upstreams)-1]
+			}
+			if last != killed || !op.start.Before(killedAt) {
+				t.Errorf("%s %s (%s) failed (%d %v) on %q, started %v after the kill; nginx: %s", op.kind, op.target, op.id,
+					op.status, op.err, last, op.start.Sub(killedAt), e.line)
+			}
+		default:
+			unexpected++
+			if unexpected <= 10 {
+				t.Errorf("%s %s (%s): %d from %q: %s", op.kind, op.target, op.id, op.status, op.instance, op.msg)
+			}
+		}
+		perKind[op.kind] = k
+	}
+	t.Logf("requests in flight on %s when it was killed: %d; failed: %d (at most one per worker: %d); other errors: %d",
+		killed, inFlight, failed, len(l.users), unexpected)
+	for kind, k := range perKind {
+		t.Logf("  %-8s acknowledged %4d, failed %d", kind, k[0], k[1])
+	}
+	if failed > inFlight || failed > len(l.users) {
+		t.Errorf("%d failed requests; at most the %d in flight on the killed replica may fail", failed, inFlight)
+	}
+}
+
+// toggleKey is one worker's toggle of one target.
+type toggleKey struct {
+	worker int
+	target string
+}
+
+// toggleState is what the load knows of a toggle: on or off, or unknown
+// since a request that failed may or may not have been applied.
+type toggleState struct{ on, known bool }
+
+// checkToggles follows the acknowledged answers to each worker's likes
+// (a toggle) or follows of each target: parse reads the state an answer
+// reports. For a toggle (like), each acknowledged answer must report the
+// other state than the previous one, unless a failed request came
+// between: a repeat would be a lost or doubled write. It returns the
+// final states, which the database must hold.
+func (l *load) checkToggles(t *testing.T, kind string, parse func(msg string) (on, ok bool)) map[toggleKey]toggleState {
+	t.Helper()
+	st := map[toggleKey]toggleState{}
+	for _, op := range l.ops {
+		if op.kind != kind {
+			continue
+		}
+		k := toggleKey{op.worker, op.target}
+		cur, seen := st[k]
+		if !seen {
+			cur = toggleState{known: true} // nothing was on before the load
+		}
+		switch {
+		case op.acked():
+			on, ok := parse(op.msg)
+			if !ok {
+				t.Errorf("%s %s: message %q", kind, op.target, op.msg)
+			}
+			if kind == "like" && cur.known && on == cur.on {
+				t.Errorf("%s of %s by worker %d (%s) left it on=%v, as it was: an acknowledged toggle was lost", kind, op.target, op.worker, op.id, on)
+			}
+			cur = toggleState{on: on, known: true}
+		case op.failed():
+			cur.known = false
+		}
+		st[k] = cur
+	}
+	return st
+}
+
+// unknown counts the toggles whose last request failed.
+func unknown(st map[toggleKey]toggleState) int {
+	n := 0
+	for _, s := range st {
+		if !s.known {
+			n++
+		}
+	}
+	return n
+}

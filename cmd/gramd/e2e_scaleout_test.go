@@ -1,0 +1,133 @@
+package main
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/instamern/gram/internal/pgtest"
+	"github.com/instamern/gram/internal/testenv"
+)
+
+// The scale-out tests run three gramd replicas behind nginx (round
+// robin, no stickiness) on one PostgreSQL schema, one Redis, one S3
+// bucket prefix and one mail server (Mailpit), as a deployment that has
+// outgrown one machine does, and drive them through nginx only.
+
+// cluster is three replicas behind nginx and the services they share.
+type cluster struct {
+	t        *testing.T
+	env      []string  // every replica's settings but PORT and INSTANCE_NAME
+	ports    [3]string // each replica keeps its port across restarts
+	dirs     [3]string // and its data dir (nothing in it is shared)
+	reps     [3]*gramd
+	lb       *nginx
+	front    *gramd // the cluster as the client sees it: nginx
+	seen     *instanceLog
+	db       *sql.DB // the shared schema, for the checks
+	mailpit  string
+	domain   string // every address of this run is @domain
+	mediaURL string // s3://bucket/prefix of this run
+}
+
+// replicaName is the INSTANCE_NAME of replica i.
+func replicaName(i int) string { return "gramd-" + string(rune('1'+i)) }
+
+// newCluster starts the shared services' clients, three replicas (the
+// first alone, so that it migrates the fresh schema) and nginx.
+func newCluster(t *testing.T, extra ...string) *cluster {
+	t.Helper()
+	testenv.Need(t, "GRAM_TEST_S3", "GRAM_TEST_SMTP", "GRAM_TEST_REDIS")
+	nginxPath(t)
+	c := &cluster{t: t, mailpit: needMailpit(t), domain: "scale-" + randHex(6) + ".example.com", seen: &instanceLog{}}
+	dbURL := pgtest.SchemaURL(t)
+	var err error
+	if c.db, err = sql.Open("pgx", dbURL); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.db.Close() })
+	env := servicesEnv(t)
+	c.mediaURL = strings.TrimSuffix(envValue(t, env, "MEDIA_URL"), "/") + "/scale-" + randHex(6)
+	upstreams := make([]string, 3)
+	for i := range c.ports {
+		c.ports[i], c.dirs[i] = freePort(t), t.TempDir()
+		upstreams[i] = "127.0.0.1:" + c.ports[i]
+	}
+	c.lb = startNginx(t, upstreams)
+	c.env = append(env,
+		"DATABASE_URL="+dbURL, "DB_MAX_CONNS=8", "REDIS_URL="+os.Getenv("GRAM_TEST_REDIS"), "MEDIA_URL="+c.mediaURL,
+		"MAIL_FROM=InstaMERN <no-reply@instamern.app>", "MAIL_RETRY_MIN=1s", "MAIL_LEASE=2s",
+		// Every replica signs with the same secret: a token from one is
+		// good on the others.
+		"JWT_SECRET=scale-out-test-secret-shared-by-every-replica",
+		"PUBLIC_URL="+c.lb.base, "TRUSTED_PROXIES=127.0.0.1")
+	c.env = append(c.env, extra...)
+	c.start(0)
+	var wg sync.WaitGroup
+	for i := 1; i < 3; i++ {
+		wg.Go(func() { c.start(i) })
+	}
+	wg.Wait()
+	c.front = &gramd{t: t, base: c.lb.base, client: lbClient(), out: &syncBuffer{}, done: make(chan struct{})}
+	c.front.client.Transport = &instanceRecorder{base: c.front.client.Transport, log: c.seen}
+	return c
+}
+
+// start starts replica i on its port and data dir.
+func (c *cluster) start(i int) {
+	c.reps[i] = startGramd(c.t, c.dirs[i], append(c.env, "PORT="+c.ports[i], "INSTANCE_NAME="+replicaName(i))...)
+}
+
+// addr is the address nginx knows replica i by.
+func (c *cluster) addr(i int) string { return "127.0.0.1:" + c.ports[i] }
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// instanceLog records which replica answered each request, in order.
+type instanceLog struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (l *instanceLog) add(name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.names = append(l.names, name)
+}
+
+// since returns the names recorded after the first n.
+func (l *instanceLog) since(n int) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.names[n:]...)
+}
+
+func (l *instanceLog) len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.names)
+}
+
+// instanceRecorder notes the X-Gram-Instance of every response ("" when
+// a response has none: nginx's own).
+type instanceRecorder struct {
+	base http.RoundTripper
+	log  *instanceLog
+}
+
+func (r *instanceRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := r.base.RoundTrip(req)
+	if err == nil {
+		r.log.add(res.Header.Get("X-Gram-Instance"))
+	}
+	return res, err
+}
