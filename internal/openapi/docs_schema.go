@@ -145,10 +145,18 @@ func notes(n *object) []string {
 	add("exclusiveMinimum", "> %s")
 	add("maximum", "≤ %s")
 	add("exclusiveMaximum", "< %s")
-	add("minLength", "at least %s characters")
-	add("maxLength", "at most %s characters")
-	add("minItems", "at least %s items")
-	add("maxItems", "at most %s items")
+	count := func(key, bound, unit string) {
+		if v, ok := n.get(key).(json.Number); ok {
+			if v != "1" {
+				unit += "s"
+			}
+			out = append(out, bound+" "+string(v)+" "+unit)
+		}
+	}
+	count("minLength", "at least", "character")
+	count("maxLength", "at most", "character")
+	count("minItems", "at least", "item")
+	count("maxItems", "at most", "item")
 	add("pattern", "matches %s")
 	add("contentMediaType", "content %s")
 	for _, f := range []string{"readOnly", "writeOnly", "deprecated"} {

@@ -137,7 +137,8 @@ func TestRenderDocs_ResolvesRefs(t *testing.T) {
 		// Parameter, header and response $refs, and a schema $ref's
 		// properties outlined under the envelope's data.
 		{"GET /users/{id}", []string{"A 24-character hex id.", "RateLimit-Remaining", "Requests left in this window.",
-			"username", "at least 3 characters", "followers", "array of User", "No user with that id.", "Retry-After", "Seconds to wait."}},
+			"username", "at least 3 characters", "followers", "array of User", "No user with that id.", "Retry-After", "Seconds to wait.",
+			"message required string at least 1 character Example"}},
 		// allOf parts merged; the item schema of an array outlined.
 		{"GET /posts", []string{"caption", "author", "likes", "≥ 0", "Cursor of the next page.", "string | null"}},
 		// A path item's parameter and a response $ref on another path.
@@ -155,6 +156,22 @@ func TestRenderDocs_ResolvesRefs(t *testing.T) {
 	}
 	if s := flat(byID(doc, "schema-user")); !strings.Contains(s, "createdAt") || !strings.Contains(s, "format date-time") {
 		t.Errorf("the User schema section does not outline its properties:\n%s", s)
+	}
+}
+
+// TestRenderDocs_ResponseHeadings: a response is headed by its status and
+// its description's first paragraph, unless that is too long to read as
+// a heading.
+func TestRenderDocs_ResponseHeadings(t *testing.T) {
+	doc, _ := renderFixture(t)
+	heads := map[string]bool{}
+	walk(byID(doc, OperationHeadings(doc)["POST /posts/upload"]), func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "h5" {
+			heads[flat(n)] = true
+		}
+	})
+	if !heads["201 Created."] || !heads["413"] || len(heads) != 2 {
+		t.Errorf("response headings %v, want \"201 Created.\" and a bare \"413\"", heads)
 	}
 }
 

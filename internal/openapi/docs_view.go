@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The page's data, built from the spec by buildPage.
@@ -253,7 +254,7 @@ func (r resolver) responses(rs *object) []response {
 		n, _ := r.deref(rs.get(status))
 		resp := response{Status: status, Class: "s" + status[:1], Contents: r.contents(n.obj("content"))}
 		resp.Description = prose(n.str("description"))
-		if d := resp.Description; len(d) > 0 && !d[0].Heading && d[0].Items == nil {
+		if d := resp.Description; len(d) > 0 && !d[0].Heading && d[0].Items == nil && d[0].length() <= maxTitle {
 			resp.Title, resp.Description = d[0], d[1:]
 		}
 		hs := n.obj("headers")
@@ -297,6 +298,20 @@ func (r resolver) contents(c *object) []content {
 		out = append(out, ct)
 	}
 	return out
+}
+
+// maxTitle is the longest first paragraph of a response's description
+// that the page shows as the response's heading; a longer one stays a
+// paragraph below the status.
+const maxTitle = 120
+
+// length is the number of characters of a paragraph's text.
+func (p para) length() int {
+	n := 0
+	for _, s := range p.Spans {
+		n += utf8.RuneCountInString(s.Text)
+	}
+	return n
 }
 
 // exampleText shows an example of a JSON media type as indented JSON, and
