@@ -90,7 +90,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	r := &Report{Command: commandLine(args), Started: time.Now(), Machine: machine(), Conns: c.conns}
-	prog := &progress{w: errOut}
+	prog := newProgress(errOut)
 	t := &target{client: newClient(c.conns), users: c.seed.Users, jpeg: smallJPEG(), deep: deepCursor(time.Now())}
 	sut, err := openTarget(ctx, c, r, t, prog)
 	if err != nil {

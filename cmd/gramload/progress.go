@@ -3,35 +3,64 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/instamern/gram/internal/seed"
+	"golang.org/x/term"
 )
 
-// progress draws one status line on a terminal, rewritten in place with
-// \r, while seeding and running.
+// progress shows one status line while seeding and running. On a
+// terminal it is redrawn in place with \r four times a second; anywhere
+// else (a CI log, a file) it is printed as a plain line every ten seconds
+// and once at the end, so a log gets a few readable lines, not thousands
+// of carriage returns.
 type progress struct {
-	w io.Writer
+	w     io.Writer
+	tty   bool          // redraw in place
+	every time.Duration // between plain lines when not tty
 }
 
-// show redraws line() every quarter second until stop is called, which
-// draws it a last time and ends the line.
+// newProgress writes to w, redrawing in place only when w is a terminal.
+func newProgress(w io.Writer) *progress {
+	return &progress{w: w, tty: isTerminal(w), every: 10 * time.Second}
+}
+
+// isTerminal reports whether w is a file open on a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// show draws line() until stop is called, which draws it a last time and
+// ends the line.
 func (p *progress) show(line func() string) (stop func()) {
+	every, draw := p.every, func() { fmt.Fprintln(p.w, line()) }
+	if p.tty {
+		every, draw = 250*time.Millisecond, func() { fmt.Fprintf(p.w, "\r%-79s", line()) }
+	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		t := time.NewTicker(250 * time.Millisecond)
+		t := time.NewTicker(every)
 		defer t.Stop()
+		if p.tty {
+			draw()
+		}
 		for {
-			fmt.Fprintf(p.w, "\r%-79s", line())
 			select {
 			case <-done:
-				fmt.Fprintf(p.w, "\r%-79s\n", line())
+				if p.tty {
+					fmt.Fprintf(p.w, "\r%-79s\n", line())
+				} else {
+					draw()
+				}
 				return
 			case <-t.C:
+				draw()
 			}
 		}
 	})
