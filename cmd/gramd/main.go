@@ -30,6 +30,8 @@ Usage:
   gramd version         print the version, commit and build date
   gramd config check    validate the environment and print the effective configuration, secrets masked
   gramd admin ...       create admins and change roles on the server's database (gramd admin -h)
+  gramd backup -to FILE copy the server's SQLite database into FILE while it runs (gramd backup -h)
+  gramd copy-db -to URL copy the server's database into another, e.g. SQLite to PostgreSQL (gramd copy-db -h)
   gramd help            print this help (also -h, --help)
 
 Every setting is an environment variable; in development a .env file fills in what the
@@ -73,6 +75,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return runAdmin(ctx, getenv, rest, os.Stdin, stdout)
 	case cmd == "config":
 		return runConfig(getenv, rest, stdout)
+	case cmd == "backup":
+		return runBackup(ctx, getenv, rest, stdout)
+	case cmd == "copy-db":
+		return runCopyDB(ctx, getenv, rest, stdout, os.Stderr)
 	case cmd != "serve":
 		return usagef("unknown command %q: gramd help lists the commands", cmd)
 	case len(rest) > 0 && isHelp(rest[0]):
@@ -98,9 +104,11 @@ func help(w io.Writer, topic []string) error {
 		fmt.Fprintln(w, adminUsage)
 		return nil
 	}
-	if len(topic) > 0 && topic[0] == "config" {
-		fmt.Fprintln(w, configUsage)
-		return nil
+	if len(topic) > 0 {
+		if usage, ok := map[string]string{"config": configUsage, "backup": backupUsage, "copy-db": copyDBUsage}[topic[0]]; ok {
+			fmt.Fprintln(w, usage)
+			return nil
+		}
 	}
 	fmt.Fprint(w, commandsHelp)
 	app.WriteSettingsHelp(w)
