@@ -42,11 +42,12 @@ type leaseRig struct {
 	proxy           *testenv.Proxy
 }
 
-// start starts a gramd process on the rig's data dir.
-func (r *leaseRig) start(t *testing.T) *gramd {
+// start starts a gramd process on the rig's data dir; extra settings
+// override the rig's.
+func (r *leaseRig) start(t *testing.T, extra ...string) *gramd {
 	t.Helper()
-	return startGramd(t, r.dir, "MAIL_URL=smtp://"+r.proxy.Addr()+"?tls=none",
-		"MAIL_FROM=InstaMERN <no-reply@instamern.app>", "MAIL_RETRY_MIN=1s", "MAIL_LEASE=2s")
+	return startGramd(t, r.dir, append([]string{"MAIL_URL=smtp://" + r.proxy.Addr() + "?tls=none",
+		"MAIL_FROM=InstaMERN <no-reply@instamern.app>", "MAIL_RETRY_MIN=1s", "MAIL_LEASE=2s"}, extra...)...)
 }
 
 // hangReset starts a gramd process with leases of 2 seconds (renewed

@@ -66,9 +66,10 @@ func freePort(t *testing.T) string {
 	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
 }
 
-// minimalEnv is the environment of a zero-configuration start plus extra.
+// minimalEnv is the environment of a zero-configuration start plus extra,
+// without the drain delay, which only a balancer needs (extra may set it).
 func minimalEnv(extra ...string) []string {
-	return append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, extra...)
+	return append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "DRAIN_DELAY=0"}, extra...)
 }
 
 // startGramd starts the binary in dir (a fresh temp dir when "") with

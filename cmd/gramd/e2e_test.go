@@ -5,10 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"mime/multipart"
-	"net/http"
-	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -114,68 +110,12 @@ func TestE2E_ShutdownDrainsInFlight(t *testing.T) {
 	tok := g.call("POST", "/instamern/users/signup", "", map[string]string{"firstname": "Carol", "lastname": "Danvers",
 		"username": "carol", "email": "carol@example.com", "password": "lantern-orbit-42", "passwordConfirm": "lantern-orbit-42"}, 201).Token
 
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("post", "slow.jpg")
-	fw.Write(testJPEG(t, 1200, 1500))
-	mw.WriteField("caption", "slow")
-	mw.Close()
-
-	// "Expect: 100-continue" makes the request observable: the server
-	// answers 100 only once the handler reads the body, so the request
-	// is surely in flight (not waiting in the accept queue, not on an
-	// idle keep-alive connection) when the signal arrives.
-	pr, pw := io.Pipe()
-	started := make(chan struct{})
-	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{Got100Continue: func() { close(started) }})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.base+"/instamern/posts/upload", pr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.ContentLength = int64(body.Len())
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Expect", "100-continue")
-	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
-	type result struct {
-		code int
-		body string
-		err  error
-	}
-	resc := make(chan result, 1)
-	go func() {
-		res, err := client.Do(req)
-		if err != nil {
-			resc <- result{err: err}
-			return
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		resc <- result{code: res.StatusCode, body: string(b)}
-	}()
-	select {
-	case <-started:
-	case res := <-resc:
-		t.Fatalf("upload answered before its body was sent: %d %v %s", res.code, res.err, res.body)
-	case <-time.After(10 * time.Second):
-		t.Fatal("no 100 Continue within 10s")
-	}
+	upload := startInFlight(t, g, tok)
 	if err := g.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	g.waitLog(`"shutting down"`, 5*time.Second)
-	if _, err := pw.Write(body.Bytes()); err != nil {
-		t.Fatal(err)
-	}
-	pw.Close()
-	select {
-	case res := <-resc:
-		if res.err != nil || res.code != http.StatusCreated {
-			t.Fatalf("in-flight upload during shutdown: %d %v %s", res.code, res.err, res.body)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("in-flight upload did not finish within 10s of SIGTERM")
-	}
+	upload.finish(t, 10*time.Second)
 	g.waitExit(10 * time.Second)
 	if g.err != nil {
 		t.Fatalf("gramd exited with %v, want status 0:\n%s", g.err, g.out.String())

@@ -18,6 +18,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first signal starts a graceful stop (see serve); a second one
+	// gets the default behaviour, ending the process at once.
+	go func() { <-ctx.Done(); stop() }()
 	err := run(ctx, os.Args, os.Getenv, os.Stdout)
 	stop()
 	os.Exit(exitCode(err, os.Stderr))

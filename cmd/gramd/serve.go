@@ -15,8 +15,11 @@ import (
 	"github.com/instamern/gram/internal/app"
 )
 
-// serve builds the application, serves until ctx ends, then drains
-// in-flight requests and background work.
+// serve builds the application, serves until ctx ends, then drains: it
+// fails /readyz and goes on serving for DRAIN_DELAY, stops taking
+// connections and waits up to SHUTDOWN_TIMEOUT for the requests in
+// flight, and last stops the background work, whose claims (mail, media
+// deletions, sweeps) are released for another replica to take at once.
 func serve(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stdout, nil))
 	for _, w := range cfg.Warnings() {
@@ -28,15 +31,17 @@ func serve(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 	}
 	defer a.Close()
 	stop := app.Start(ctx, a.Runners()...)
-	err = listenAndServe(ctx, cfg, a.HTTPServer(cfg.Addr), log)
+	err = listenAndServe(ctx, cfg, a.HTTPServer(cfg.Addr), log, a.Drain)
 	stop()
+	log.Info("stopped", "detail", "background work stopped and its claims released")
 	return err
 }
 
-// listenAndServe serves until ctx ends, then shuts down gracefully,
-// giving in-flight requests up to 20 seconds. With TLS_CERT_FILE and
+// listenAndServe serves until ctx ends, then calls drain and goes on
+// serving for cfg.Drain.Delay, then shuts down gracefully, giving
+// in-flight requests up to cfg.Drain.Shutdown. With TLS_CERT_FILE and
 // TLS_KEY_FILE it serves HTTPS (TLS 1.2 or newer, HTTP/2) itself.
-func listenAndServe(ctx context.Context, cfg app.Config, srv *http.Server, log *slog.Logger) error {
+func listenAndServe(ctx context.Context, cfg app.Config, srv *http.Server, log *slog.Logger, drain func()) error {
 	tlsOn := cfg.TLSCertFile != ""
 	if tlsOn {
 		cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
@@ -66,11 +71,18 @@ func listenAndServe(ctx context.Context, cfg app.Config, srv *http.Server, log *
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	drain()
+	log.Info("draining", "detail", "/readyz fails, requests are still served", "delay", cfg.Drain.Delay.String())
+	select {
+	case err := <-errc:
+		return err
+	case <-time.After(cfg.Drain.Delay):
+	}
+	log.Info("shutting down", "detail", "no new connections; waiting for the requests in flight", "timeout", cfg.Drain.Shutdown.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.Drain.Shutdown)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return err
+		return errors.Join(fmt.Errorf("shutdown: requests still in flight after SHUTDOWN_TIMEOUT: %w", err), srv.Close())
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

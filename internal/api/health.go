@@ -24,11 +24,23 @@ func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) error {
 // balancer hears of a stalled database at once rather than timing out.
 const readyTimeout = time.Second
 
-// handleReadyz reports whether the database answers (503 when not) and,
-// in data, where rate limits are counted. While Redis does not answer,
+// errDraining is /readyz's answer once Drain was called.
+var errDraining = gram.Errorf(gram.EUNAVAILABLE, "The server is draining: it is shutting down and takes no new work.")
+
+// Drain makes /readyz answer 503 (draining) from now on, so that a load
+// balancer stops sending requests here; the server goes on serving those
+// that still come. A replica calls it first when it is told to stop.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// handleReadyz reports 503 while draining (see Drain), and whether the
+// database answers (503 when not) and, in data, where rate limits are
+// counted. While Redis does not answer,
 // the limits are counted in process ("degraded": true): the server still
 // serves, with every limit, so it stays ready.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
+	if s.draining.Load() {
+		return errDraining
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 	defer cancel()
 	if err := s.svc.Ping(ctx); err != nil {

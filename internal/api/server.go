@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/instamern/gram/internal/gram"
@@ -71,6 +72,7 @@ type Server struct {
 	fileRoutes map[string]bool
 	// patterns are the patterns of every route, in registration order.
 	patterns []string
+	draining atomic.Bool // set by Drain
 }
 
 // NewServer builds the API around svc. limiter may be nil (in-process).
@@ -104,4 +106,13 @@ func NewServer(svc *gram.Service, cfg Config, limiter ratelimit.Limiter, log *sl
 }
 
 // ServeHTTP serves one request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+//
+// While draining, every response closes its connection, so that a client
+// or balancer opens its next one elsewhere instead of finding this one
+// closed under it when the server stops.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.draining.Load() && r.ProtoMajor == 1 { // HTTP/2 has GOAWAY, which Shutdown sends
+		w.Header().Set("Connection", "close")
+	}
+	s.handler.ServeHTTP(w, r)
+}

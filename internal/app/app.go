@@ -52,6 +52,7 @@ type App struct {
 	Handler http.Handler // nil after OpenService
 
 	log     *slog.Logger
+	api     *api.Server // Handler, nil after OpenService
 	sender  *mail.Sender
 	deleter *blob.Deleter
 	public  publicChecker // the media store, when its public URLs need checking
@@ -142,7 +143,8 @@ func (a *App) wire(ctx context.Context, ov Overrides) error {
 			return fmt.Errorf("UPLOAD_TEMP_DIR: %w", err)
 		}
 	}
-	a.Handler = api.NewServer(a.Service, a.apiConfig(ov.API), limiter, a.log)
+	a.api = api.NewServer(a.Service, a.apiConfig(ov.API), limiter, a.log)
+	a.Handler = a.api
 	return nil
 }
 

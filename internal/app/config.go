@@ -50,6 +50,7 @@ type Config struct {
 	Limits       LimitsEnv
 	Timeouts     TimeoutsEnv
 	Uploads      UploadsEnv
+	Drain        DrainEnv
 	S3           S3Env
 
 	values []Value // every setting's effective value, in table order

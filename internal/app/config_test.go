@@ -45,7 +45,8 @@ func TestLoadConfig(t *testing.T) {
 					Write: ratelimit.Rule{Limit: 300, Window: time.Minute}, Read: ratelimit.Rule{Limit: 1200, Window: time.Minute},
 					LoginFails: ratelimit.Rule{Limit: 10, Window: 15 * time.Minute},
 					ResetMails: ratelimit.Rule{Limit: 3, Window: time.Hour}, ForwardedHeader: "X-Forwarded-For"},
-				Uploads: UploadsEnv{MaxConcurrent: 16, PerAccount: 2, DecodeBudget: 256 << 20}}
+				Uploads: UploadsEnv{MaxConcurrent: 16, PerAccount: 2, DecodeBudget: 256 << 20},
+				Drain:   DrainEnv{Delay: 5 * time.Second, Shutdown: 20 * time.Second}}
 			c.values = nil // TestSettingsTable checks them
 			if !reflect.DeepEqual(c, want) {
 				t.Errorf("config = %+v\nwant     %+v", c, want)

@@ -17,3 +17,11 @@ func (a *App) HTTPServer(addr string) *http.Server {
 		WriteTimeout: transfer, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
 }
+
+// Drain makes /readyz fail (503, draining) while the server goes on
+// serving: the first step of a replica's graceful stop (see DrainEnv).
+func (a *App) Drain() {
+	if a.api != nil {
+		a.api.Drain()
+	}
+}
