@@ -37,6 +37,11 @@ type dialect struct {
 	// untimed, run first in a transaction, lifts the statement timeout for
 	// it: maintenance (migrations, ANALYZE) may rightly run long.
 	untimed string
+	// migrationLock, run first in a migration's transaction, waits for
+	// and takes a lock that other processes migrating the same schema
+	// take too; "" when the transaction's own lock serializes them
+	// (SQLite's writer begins IMMEDIATE, taking the database's write lock).
+	migrationLock string
 	// forUpdate is appended to a SELECT that reads a row it will update.
 	forUpdate string
 	// skipLocked is appended to a SELECT that claims rows for update.
@@ -117,10 +122,14 @@ var postgresDialect = dialect{
 		}
 		return false
 	},
-	untimed:    "SET LOCAL statement_timeout = 0",
-	forUpdate:  " FOR UPDATE",
-	skipLocked: " FOR UPDATE SKIP LOCKED",
-	bytewise:   ` COLLATE "C"`,
+	untimed: "SET LOCAL statement_timeout = 0",
+	// A transaction-level advisory lock keyed on the schema, so that
+	// stores in different schemas of one database migrate independently;
+	// it is released at commit or rollback, even if the process dies.
+	migrationLock: "SELECT pg_advisory_xact_lock(1735290437, hashtext(current_schema()))",
+	forUpdate:     " FOR UPDATE",
+	skipLocked:    " FOR UPDATE SKIP LOCKED",
+	bytewise:      ` COLLATE "C"`,
 }
 
 // rebindDollar turns each "?" into $1, $2, ... Our queries never contain a

@@ -2,11 +2,13 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"sort"
-	"strings"
 )
 
 //go:embed migrations
@@ -25,8 +27,18 @@ func migrationNames(dialect string) ([]string, error) {
 // migrate applies, in order and each in its own transaction, the embedded
 // migrations not yet recorded in schema_migrations. It refuses to run
 // against a database that has migrations this binary does not know.
+//
+// Replicas that start together on one database may migrate at once: each
+// migration's transaction first takes the migration lock (a PostgreSQL
+// advisory lock, SQLite's write lock, which BEGIN IMMEDIATE takes) and
+// then checks again that the migration is still pending, so every one is
+// applied exactly once and the others wait for it and skip it.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+	err := s.migrationTx(ctx, func(t tx) error {
+		_, err := t.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("sqlstore: create schema_migrations: %w", err)
 	}
 	applied, err := s.appliedMigrations(ctx)
@@ -39,21 +51,34 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	known := map[string]bool{}
 	for _, f := range files {
-		name := f[strings.LastIndexByte(f, '/')+1:]
-		known[name] = true
-		if applied[name] {
-			continue
-		}
-		if err := s.applyMigration(ctx, f, name); err != nil {
-			return err
-		}
+		known[path.Base(f)] = true
 	}
 	for name := range applied {
 		if !known[name] {
 			return fmt.Errorf("sqlstore: database has migration %q that this binary does not know; upgrade the binary", name)
 		}
 	}
+	for _, f := range files {
+		if name := path.Base(f); !applied[name] {
+			if err := s.applyMigration(ctx, f, name); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// migrationTx runs fn in an untimed transaction that holds the migration
+// lock: waiting for another replica's migration may rightly take long.
+func (s *Store) migrationTx(ctx context.Context, fn func(tx) error) error {
+	return s.untimedTx(ctx, func(t tx) error {
+		if s.d.migrationLock != "" {
+			if _, err := t.ExecContext(ctx, s.d.migrationLock); err != nil {
+				return fmt.Errorf("sqlstore: migration lock: %w", err)
+			}
+		}
+		return fn(t)
+	})
 }
 
 func (s *Store) appliedMigrations(ctx context.Context) (map[string]bool, error) {
@@ -74,7 +99,14 @@ func (s *Store) applyMigration(ctx context.Context, file, name string) error {
 	if err != nil {
 		return err
 	}
-	return s.untimedTx(ctx, func(t tx) error {
+	return s.migrationTx(ctx, func(t tx) error {
+		var one int
+		switch err := t.queryRow(ctx, `SELECT 1 FROM schema_migrations WHERE name = ?`, name).Scan(&one); {
+		case err == nil:
+			return nil // another replica applied it while this one waited for the lock
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
 		if _, err := t.ExecContext(ctx, string(body)); err != nil {
 			return fmt.Errorf("sqlstore: migration %s: %w", name, err)
 		}
