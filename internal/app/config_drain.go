@@ -33,4 +33,3 @@ func parseDrainDelay(c *Config, v string) (err error) {
 	c.Drain.Delay, err = parseDuration(v)
 	return err
 }
-
