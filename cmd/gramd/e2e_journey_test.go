@@ -250,7 +250,7 @@ func clientBasics(t *testing.T, g *gramd) {
 		req.Header.Set("Origin", origin)
 		req.Header.Set("Access-Control-Request-Method", "POST")
 		req.Header.Set("Access-Control-Request-Headers", "content-type,authorization")
-		res, err := http.DefaultClient.Do(req)
+		res, err := g.client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -300,7 +300,7 @@ func expectDeleted(t *testing.T, g *gramd, path, token string, body any) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
+	res, err := g.client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

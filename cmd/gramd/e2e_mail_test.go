@@ -227,7 +227,7 @@ func TestE2E_ChangeEmailConfirm(t *testing.T) {
 	if me := currentUser(t, g, tok); me.Email != "erin@example.com" {
 		t.Fatalf("email %q before confirmation", me.Email)
 	}
-	res, err := http.Get(link)
+	res, err := g.client.Get(link)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestE2E_ChangeEmailConfirm(t *testing.T) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", "null")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	res, err = http.DefaultClient.Do(req)
+	res, err = g.client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

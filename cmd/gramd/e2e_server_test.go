@@ -47,8 +47,9 @@ type gramd struct {
 	cmd  *exec.Cmd
 	dir  string // working directory: ./data lives here
 	base string // http://localhost:<port> (https:// with TLS)
-	// client speaks to the server: http.DefaultClient, or one that trusts
-	// the test certificate.
+	// client speaks to the server: over the default transport, or one that
+	// trusts the test certificate, checking every response against the
+	// OpenAPI description.
 	client *http.Client
 	out    *syncBuffer
 	done   chan struct{} // closed when the process has exited
@@ -100,6 +101,9 @@ func launchGramd(t *testing.T, dir string, tlsClient *http.Client, extra ...stri
 	if tlsClient != nil {
 		g.base, g.client = "https://localhost:"+port, tlsClient
 	}
+	// Every response the client gets is checked against the OpenAPI
+	// description; a mismatch fails the request.
+	g.client = &http.Client{Transport: specValidator(t).Transport(g.client.Transport), Timeout: g.client.Timeout}
 	g.cmd = exec.Command(gramdBinary(t))
 	g.cmd.Dir = g.dir
 	g.cmd.Env = minimalEnv(append([]string{"PORT=" + port}, extra...)...)

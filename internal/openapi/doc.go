@@ -8,5 +8,7 @@
 // id, the multipart field names, the rate limits and cursors), and a
 // reviewer reads a change to the contract best as a change to one
 // readable document. Tests keep it true: every registered route has a
-// description and every description a route (internal/api).
+// description and every description a route (internal/api), and every
+// response of the API and end-to-end tests is validated against it
+// (openapitest).
 package openapi
