@@ -4,25 +4,11 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/instamern/gram/internal/openapi"
 	"github.com/instamern/gram/internal/openapi/openapitest"
 )
-
-// specValidator is the validator of the API's OpenAPI description, which
-// every response of the e2e client is checked against.
-func specValidator(t *testing.T) *openapitest.Validator {
-	t.Helper()
-	v, err := loadSpec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-var loadSpec = sync.OnceValues(func() (*openapitest.Validator, error) { return openapitest.New(openapi.JSON()) })
 
 // TestE2E_OpenAPI fetches /openapi.json from the real binary: it must be a
 // valid OpenAPI 3.1 document (loaded and validated by kin-openapi) that

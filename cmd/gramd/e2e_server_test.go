@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/instamern/gram/internal/openapi/openapitest"
 )
 
 // syncBuffer collects the process's output; the test reads it while the
@@ -103,7 +105,7 @@ func launchGramd(t *testing.T, dir string, tlsClient *http.Client, extra ...stri
 	}
 	// Every response the client gets is checked against the OpenAPI
 	// description; a mismatch fails the request.
-	g.client = &http.Client{Transport: specValidator(t).Transport(g.client.Transport), Timeout: g.client.Timeout}
+	g.client = &http.Client{Transport: openapitest.ForAPI(t).Transport(g.client.Transport), Timeout: g.client.Timeout}
 	g.cmd = exec.Command(gramdBinary(t))
 	g.cmd.Dir = g.dir
 	g.cmd.Env = minimalEnv(append([]string{"PORT=" + port}, extra...)...)

@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,7 +28,6 @@ import (
 	"github.com/instamern/gram/internal/dbtest"
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/mail"
-	"github.com/instamern/gram/internal/openapi"
 	"github.com/instamern/gram/internal/openapi/openapitest"
 	"github.com/instamern/gram/internal/ratelimit"
 	"github.com/instamern/gram/internal/sqlstore"
@@ -192,20 +190,8 @@ func (h *harness) start(t testing.TB, env map[string]string, limiter ratelimit.L
 	// Every response of the shared client is checked against the OpenAPI
 	// description; a mismatch fails the request.
 	c := h.srv.Client()
-	c.Transport = specValidator(t).Transport(c.Transport)
+	c.Transport = openapitest.ForAPI(t).Transport(c.Transport)
 }
-
-// specValidator is the validator of the API's OpenAPI description.
-func specValidator(t testing.TB) *openapitest.Validator {
-	t.Helper()
-	v, err := loadSpec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-var loadSpec = sync.OnceValues(func() (*openapitest.Validator, error) { return openapitest.New(openapi.JSON()) })
 
 // user is a signed-up test user.
 type user struct {
