@@ -132,6 +132,9 @@ func (c copyDB) run(ctx context.Context, stdout, stderr io.Writer) error {
 	if errors.Is(err, sqlstore.ErrTargetNotEmpty) {
 		return fmt.Errorf("copy-db: %w: to go on with a copy that stopped, add -resume", err)
 	}
+	if err != nil && !errors.Is(err, sqlstore.ErrCountMismatch) {
+		return fmt.Errorf("copy-db: %w\n(run the same command with -resume to go on where it stopped)", err)
+	}
 	if err != nil {
 		return fmt.Errorf("copy-db: %w", err)
 	}

@@ -159,7 +159,7 @@ func requireEmpty(ctx context.Context, dst CopySink) error {
 		}
 	}
 	if len(full) > 0 {
-		return fmt.Errorf("%w (%s has rows)", ErrTargetNotEmpty, strings.Join(full, ", "))
+		return fmt.Errorf("%w (rows in %s)", ErrTargetNotEmpty, strings.Join(full, ", "))
 	}
 	return nil
 }
