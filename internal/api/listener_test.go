@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/instamern/gram/internal/api"
+	"github.com/instamern/gram/internal/openapi/openapitest"
 )
 
 // rawServer serves the API, as gramd does, on api.Listener with a small
@@ -51,6 +52,11 @@ func rawExchange(t *testing.T, addr, req string, times int) []*http.Response {
 		body, err := io.ReadAll(res.Body)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if res.StatusCode >= 400 {
+			if err := openapitest.ForAPI(t).CheckRefusal(res, body); err != nil {
+				t.Errorf("%.60q: %v", req, err)
+			}
 		}
 		res.Body = io.NopCloser(strings.NewReader(string(body)))
 		out = append(out, res)

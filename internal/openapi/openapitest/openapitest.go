@@ -158,6 +158,15 @@ func (v *Validator) checkUnrouted(req *http.Request, res *http.Response, body []
 	return nil
 }
 
+// CheckRefusal checks the answer to a request that never reached the API's
+// routes because it did not parse (net/http's refusals, rewritten by
+// api.Listener): an error envelope, as the description's default
+// responses say.
+func (v *Validator) CheckRefusal(res *http.Response, body []byte) error {
+	req := &http.Request{Method: "(unparsed)", URL: &url.URL{Path: "(unparsed)"}}
+	return v.checkUnrouted(req, res, body, routers.ErrPathNotFound)
+}
+
 // Transport returns a RoundTripper that sends with base (nil: the
 // default) and checks every response: a mismatch is the error of the
 // round trip, so that the test's request fails with it. A JSON body is

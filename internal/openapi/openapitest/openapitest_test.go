@@ -74,3 +74,22 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckRefusal: the answer to a request that did not parse must be
+// the error envelope in JSON.
+func TestCheckRefusal(t *testing.T) {
+	v := openapitest.ForAPI(t)
+	for _, tt := range []struct {
+		ctype, body string
+		valid       bool
+	}{
+		{"application/json; charset=utf-8", `{"status":"fail","message":"The request's headers or URL are too large."}`, true},
+		{"text/plain; charset=utf-8", `431 Request Header Fields Too Large`, false},
+		{"application/json", `{"status":431,"message":"too large"}`, false},
+	} {
+		res := &http.Response{StatusCode: 431, Header: http.Header{"Content-Type": {tt.ctype}}}
+		if err := v.CheckRefusal(res, []byte(tt.body)); (err == nil) != tt.valid {
+			t.Errorf("%s %s: valid %v, got %v", tt.ctype, tt.body, tt.valid, err)
+		}
+	}
+}
