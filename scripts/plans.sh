@@ -3,8 +3,10 @@
 # BUFFERS) on PostgreSQL) and the median time of every statement the API
 # runs, on seeded databases, and fails if a plan scans a table or misses
 # its index: it runs sqlstore's TestQueryPlansSeeded. The first run tops
-# each dataset up with comments, notifications, stories, sessions and mail
-# (gramseed does not make them) and a post liked by every user.
+# each dataset up with comments, notifications, stories, sessions, mail
+# and queued media deletions (gramseed does not make them) and a post liked
+# by every user. Without either variable, go test runs the same check on
+# a small dataset it seeds itself.
 # docs/query-plans.md records its output.
 #
 # Usage:
@@ -26,7 +28,7 @@ if [[ "${1:-}" == "-seed" ]]; then
 	for db in "${GRAM_PLANS_SQLITE:-}" "${GRAM_PLANS_POSTGRES:-}"; do
 		[[ -n "$db" ]] || continue
 		echo "plans.sh: seeding $db" >&2
-		go run ./cmd/gramseed -db "$db" -users 100000 -posts 1000000 -likes 10600000 -follows 2000000
+		go run ./cmd/gramseed -db "$db" -users 100000 -posts 1000000 -likes 10600000 -follows 2000000 -comments 0 -stories 0
 	done
 fi
 export GRAM_PLANS_SQLITE GRAM_PLANS_POSTGRES

@@ -13,7 +13,8 @@ import (
 	"github.com/instamern/gram/internal/gram"
 )
 
-// Sizes of the rows seedExtras adds to a gramseed dataset.
+// Sizes of the rows seedExtras adds to a gramseed dataset of 100,000
+// users; a smaller dataset gets proportionally fewer (extraScale).
 const (
 	extraComments      = 1_000_000
 	extraHotComments   = 5_000
@@ -23,14 +24,23 @@ const (
 	extraMails         = 100_000
 	extraTokens        = 20_000 // password resets, email changes, suppressions
 	extraAudit         = 100_000
+	extraBlobs         = 20_000  // queued media deletions (an S3 outage's backlog)
+	extraUsers         = 100_000 // the dataset the sizes above are for
 )
+
+// scaled is n for a dataset of users users: n itself at 100,000 or more,
+// proportionally fewer below, at least one.
+func scaled(n, users int) int {
+	return max(1, int(int64(n)*int64(min(users, extraUsers))/extraUsers))
+}
 
 // seedExtras adds what gramseed does not load but the endpoints read,
 // into each of these tables that is empty: comments (with, the first
 // time, one viral post: the newest, so that it is on the feed's first
 // page, liked by every user), notifications, stories, sessions, sent and
-// due mail, password resets, email changes, suppressions and the audit
-// log. Then it refreshes the statistics.
+// due mail, password resets, email changes, suppressions, the audit log
+// and queued media deletions, as many as extraComments and the others say for 100,000 users and
+// proportionally fewer for fewer users. Then it refreshes the statistics.
 func seedExtras(t *testing.T, s *Store) {
 	ctx := t.Context()
 	conn, err := s.w.Conn(ctx)
@@ -46,8 +56,12 @@ func seedExtras(t *testing.T, s *Store) {
 	} else if _, err := conn.ExecContext(ctx, `SET session_replication_role = replica`); err == nil {
 		defer conn.ExecContext(context.WithoutCancel(ctx), `RESET session_replication_role`)
 	}
+	var users int
+	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&users); err != nil {
+		t.Fatal(err)
+	}
 	var x *extras
-	for _, e := range extraTables() {
+	for _, e := range extraTables(users) {
 		var n int
 		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+e.table).Scan(&n); err != nil {
 			t.Fatal(err)
@@ -56,7 +70,7 @@ func seedExtras(t *testing.T, s *Store) {
 			continue
 		}
 		if x == nil {
-			x = newExtras(t, conn, s.d)
+			x = newExtras(t, conn, s.d, scaled(extraHotComments, users))
 		}
 		if e.table == "comments" {
 			x.viralPost(t)
@@ -83,9 +97,10 @@ type extraTable struct {
 	row   func(*extras) func(int) []any
 }
 
-// extraTables lists the tables seedExtras fills.
-func extraTables() []extraTable {
-	return []extraTable{
+// extraTables lists the tables seedExtras fills, with their sizes for a
+// dataset of users users.
+func extraTables(users int) []extraTable {
+	tables := []extraTable{
 		{"comments", []string{"id", "post_id", "author_id", "body", "created_at"}, extraComments,
 			func(x *extras) func(int) []any { return x.comment }},
 		{"notifications", []string{"id", "recipient_id", "actor_id", "kind", "post_id", "dedupe", "created_at"}, extraNotifications,
@@ -104,7 +119,13 @@ func extraTables() []extraTable {
 			func(x *extras) func(int) []any { return x.suppression }},
 		{"audit_log", []string{"id", "actor_id", "action", "target_type", "target_id", "detail", "reason", "created_at"}, extraAudit,
 			func(x *extras) func(int) []any { return x.audit }},
+		{"blob_deletions", []string{"blob_key", "attempts", "next_attempt_at", "last_error", "claim_token"}, extraBlobs,
+			func(x *extras) func(int) []any { return x.blob }},
 	}
+	for i := range tables {
+		tables[i].n = scaled(tables[i].n, users)
+	}
+	return tables
 }
 
 // extras generates the rows of seedExtras.
@@ -116,6 +137,7 @@ type extras struct {
 	posts []seededPost // newest first
 	hot   string       // the viral post
 	hotAt int64
+	onHot int // how many of the comments are on the viral post
 	now   int64
 }
 
@@ -125,8 +147,8 @@ type seededPost struct {
 	at int64
 }
 
-func newExtras(t *testing.T, conn *sql.Conn, d dialect) *extras {
-	x := &extras{conn: conn, d: d, rng: rand.New(rand.NewPCG(2, 3)), now: time.Now().UnixMilli()}
+func newExtras(t *testing.T, conn *sql.Conn, d dialect, onHot int) *extras {
+	x := &extras{conn: conn, d: d, rng: rand.New(rand.NewPCG(2, 3)), onHot: onHot, now: time.Now().UnixMilli()}
 	rows, err := conn.QueryContext(t.Context(), `SELECT id FROM users ORDER BY id`)
 	if x.users, err = collect(rows, err, scanID); err != nil {
 		t.Fatal(err)
@@ -176,7 +198,7 @@ func (x *extras) user() string {
 
 func (x *extras) comment(i int) []any {
 	p := x.rng.IntN(len(x.posts))
-	if i < extraHotComments {
+	if i < x.onHot {
 		p = 0
 	}
 	at := x.posts[p].at + x.rng.Int64N(7*24*3600*1000)
@@ -229,6 +251,16 @@ func (x *extras) suppression(i int) []any {
 func (x *extras) audit(i int) []any {
 	at := x.now - x.rng.Int64N(365*24*3600*1000)
 	return []any{x.id(at), x.users[0], "suspend", "user", x.users[x.rng.IntN(len(x.users))], "", "seeded", at}
+}
+
+// blob is a queued media deletion: the first 100 due, the rest retried
+// within the hour.
+func (x *extras) blob(i int) []any {
+	next, attempts := int64(0), 0
+	if i >= 100 {
+		next, attempts = x.now+x.rng.Int64N(3600*1000), 1+x.rng.IntN(5)
+	}
+	return []any{"posts/" + x.id(x.now-x.rng.Int64N(24*3600*1000)) + ".jpg", attempts, next, "", ""}
 }
 
 // load inserts n generated rows in multi-row INSERTs, in one transaction.

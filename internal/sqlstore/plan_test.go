@@ -37,19 +37,28 @@ type planValues struct {
 	infix                      string // a search term that is no name's prefix
 	now                        int64
 	newID                      string
+	users                      int // the dataset's size, for listCap
 }
+
+// listCap is the cap n of a list the API reads whole (all of a post's
+// comments, up to 1,000), scaled to the dataset (scaled): on 100,000
+// users the lists of the rows chosen run past the cap and the plan walks
+// an index to the cap. A list shorter than its cap is read whole and is
+// cheaper sorted, which PostgreSQL then does; a scaled cap keeps the
+// small dataset's lists longer than their caps, as the full dataset's.
+func (v planValues) listCap(n int) int { return scaled(n, v.users) }
 
 func emptyValues() planValues {
 	const id, at = "67c2e8b0f22b19f988c6f026", int64(1740830400000)
 	return planValues{userID: id, username: "alice", email: "alice@example.com", postID: id, likerID: id,
 		feedIDs: []string{id, id}, cursorAt: at, cursorID: id, userCursorAt: at, userCursorID: id,
 		commentID: id, commentCursorID: id, commentCursorAt: at, sessionID: id, storyID: id, mailID: id,
-		infix: "lic", now: at, newID: "67c2e8b0f22b19f988c6f027"}
+		infix: "lic", now: at, newID: "67c2e8b0f22b19f988c6f027", users: extraUsers}
 }
 
 // planCases lists every statement the endpoints run, grouped by endpoint.
 func planCases(v planValues) []planCase {
-	likers := likerArgs(v.feedIDs, 1000)
+	likers := likerArgs(v.feedIDs, v.listCap(1000))
 	return []planCase{
 		// GET /posts (feed) and its cursor pages.
 		{name: "Feed", query: feedQuery(false), args: []any{15}, index: "posts_created"},
@@ -57,18 +66,18 @@ func planCases(v planValues) []planCase {
 		{name: "Feed/LikerIDs", query: likerIDsQuery(len(v.feedIDs)), args: likers, index: "likes_post_created"},
 		// GET /posts/{id}: the post, its likers, its comments.
 		{name: "PostByID", query: qPostByID, args: []any{v.postID}, index: "posts"},
-		{name: "PostByID/LikerIDs", query: likerIDsQuery(1), args: []any{v.postID, 1000}, index: "likes_post_created"},
-		{name: "CommentsByPost", query: commentsQuery(false), args: []any{v.postID, 1000}, index: "comments_post"},
+		{name: "PostByID/LikerIDs", query: likerIDsQuery(1), args: []any{v.postID, v.listCap(1000)}, index: "likes_post_created"},
+		{name: "CommentsByPost", query: commentsQuery(false), args: []any{v.postID, v.listCap(1000)}, index: "comments_post"},
 		{name: "CommentsByPost/Cursor", query: commentsQuery(true), args: []any{v.postID, v.commentCursorAt, v.commentCursorID, 20}, index: "comments_post"},
 		// Profiles by id or username, and the current user.
 		{name: "UserByID", query: qUserByID, args: []any{v.userID}, index: "users"},
 		{name: "UserByUsername", query: qUserByUsername, args: []any{v.username}, index: "users"},
 		{name: "UserByEmail", query: qUserByEmail, args: []any{v.email}, index: "users"},
-		{name: "PostsByUser", query: postsByUserQuery(false), args: []any{v.userID, 1000}, index: "posts_author"},
+		{name: "PostsByUser", query: postsByUserQuery(false), args: []any{v.userID, v.listCap(1000)}, index: "posts_author"},
 		{name: "PostsByUser/Cursor", query: postsByUserQuery(true), args: []any{v.userID, v.userCursorAt, v.userCursorID, 20}, index: "posts_author"},
-		{name: "FollowerIDs", query: qFollowerIDs, args: []any{v.userID, 1000}, index: "follows_followee"},
-		{name: "FollowingIDs", query: qFollowingIDs, args: []any{v.userID, 1000}, index: "follows_follower"},
-		{name: "NotificationsFor", query: qNotificationsFor, args: []any{v.userID, 1000}, index: "notifications_recipient"},
+		{name: "FollowerIDs", query: qFollowerIDs, args: []any{v.userID, v.listCap(1000)}, index: "follows_followee"},
+		{name: "FollowingIDs", query: qFollowingIDs, args: []any{v.userID, v.listCap(1000)}, index: "follows_follower"},
+		{name: "NotificationsFor", query: qNotificationsFor, args: []any{v.userID, v.listCap(1000)}, index: "notifications_recipient"},
 		// Search and suggestions.
 		{name: "SearchUsers/Prefix", query: qSearchPrefix, args: []any{"user00", "user00\uffff", 20}, index: "users"},
 		{name: "SearchUsers/Infix", query: qSearchInfix, args: []any{"%" + v.infix + "%", v.infix + "%", 20}, index: "users", sort: true},
@@ -90,15 +99,15 @@ func planCases(v planValues) []planCase {
 		{name: "Follow", query: qFollow, args: []any{v.likerID, v.userID, v.now}, write: true},
 		{name: "Unfollow", query: qUnfollow, args: []any{v.likerID, v.userID}, index: "follows", write: true},
 		// Stories.
-		{name: "ActiveStories", query: qActiveStories, args: []any{v.now, 100}, index: "stories_expires"},
+		{name: "ActiveStories", query: qActiveStories, args: []any{v.now, v.listCap(100)}, index: "stories_expires"},
 		{name: "StoryByID", query: qStoryByID, args: []any{v.storyID}, index: "stories"},
-		{name: "ExpiredStories", query: qExpiredStories, args: []any{v.now, 100}, index: "stories_expires"},
+		{name: "ExpiredStories", query: qExpiredStories, args: []any{v.now, v.listCap(100)}, index: "stories_expires"},
 		// Sessions (every authenticated request reads and touches one).
 		{name: "SessionByID", query: qSessionByID, args: []any{v.sessionID}, index: "sessions"},
 		{name: "TouchSession", query: qTouchSession, args: []any{v.now, v.sessionID}, index: "sessions", write: true},
 		{name: "RevokeSession", query: qRevokeSession, args: []any{v.sessionID}, index: "sessions", write: true},
 		{name: "RevokeUserSessions", query: qRevokeUserSessions, args: []any{v.userID, v.sessionID}, index: "sessions_user", write: true},
-		{name: "SessionsByUser", query: qSessionsByUser, args: []any{v.userID, v.now, 100}, index: "sessions_user", sort: true},
+		{name: "SessionsByUser", query: qSessionsByUser, args: []any{v.userID, v.now, v.listCap(100)}, index: "sessions_user", sort: true},
 		// Password reset and email change by token.
 		{name: "ResetPassword", query: qResetPassword, args: []any{"token-hash", v.now}, index: "password_resets", write: true},
 		{name: "ConfirmEmailChange", query: qConfirmEmailChange, args: []any{"token-hash", v.now}, index: "email_changes", write: true},
