@@ -130,8 +130,8 @@ func (lb *drainBalancer) watch() {
 	}
 }
 
-// load is a steady stream of reads and writes from several clients.
-type load struct {
+// drainLoad is a steady stream of reads and writes from several clients.
+type drainLoad struct {
 	wg                        sync.WaitGroup
 	total, failed, afterDrain atomic.Int64
 	mu                        sync.Mutex
@@ -140,8 +140,8 @@ type load struct {
 
 // startLoad runs workers that each send a request every 10 ms while lb
 // routes to g: the current user, a follow and an unfollow, in turn.
-func startLoad(g *gramd, tok string, lb *drainBalancer, workers int) *load {
-	l := &load{}
+func startLoad(g *gramd, tok string, lb *drainBalancer, workers int) *drainLoad {
+	l := &drainLoad{}
 	l.wg.Go(lb.watch)
 	reqs := []struct{ method, path string }{
 		{"GET", "/instamern/users/authorization/current-user"},
@@ -165,7 +165,7 @@ func startLoad(g *gramd, tok string, lb *drainBalancer, workers int) *load {
 // one sends a request; an answer below 500 is a success (following
 // twice is a 4xx, which the load does not mind), a 5xx or no answer a
 // failure.
-func (l *load) one(client *http.Client, g *gramd, tok, method, path string, draining bool) {
+func (l *drainLoad) one(client *http.Client, g *gramd, tok, method, path string, draining bool) {
 	l.total.Add(1)
 	req, _ := http.NewRequest(method, g.base+path, nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
@@ -189,9 +189,9 @@ func (l *load) one(client *http.Client, g *gramd, tok, method, path string, drai
 	}
 }
 
-func (l *load) wait() { l.wg.Wait() }
+func (l *drainLoad) wait() { l.wg.Wait() }
 
-func (l *load) firstErr() string {
+func (l *drainLoad) firstErr() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.errs) == 0 {
