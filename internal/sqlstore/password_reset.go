@@ -9,10 +9,12 @@ import (
 
 func (s *Store) SetPasswordReset(ctx context.Context, r gram.PasswordReset, m *gram.OutboxMail) error {
 	err := s.inTx(ctx, func(t tx) error {
-		if _, err := t.exec(ctx, `DELETE FROM password_resets WHERE user_id = ?`, r.UserID); err != nil {
-			return err
-		}
-		if _, err := t.exec(ctx, `INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES (?, ?, ?)`,
+		// One statement, not a delete and an insert: two requests for one
+		// account at once (two replicas, two clicks) would both delete
+		// nothing and the second insert would fail, losing its mail. The
+		// upsert makes the later one wait and replace the earlier token.
+		if _, err := t.exec(ctx, `INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES (?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, expires_at = excluded.expires_at`,
 			r.UserID, r.TokenHash, ms(r.ExpiresAt)); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ var passwordResetTests = []test{
 	{"ResetPassword/FnErrorKeepsToken", testResetFnError},
 	{"SetPasswordReset/ReplacesPrevious", testResetReplaces},
 	{"SetPasswordReset/QueuesMail", testResetMail},
+	{"SetPasswordReset/Concurrent", testResetConcurrent},
 }
 
 func setReset(t *testing.T, s gram.Store, u *gram.User, hash string, expires time.Time) {
@@ -94,5 +96,40 @@ func testResetMail(t *testing.T, s gram.Store) {
 	noErr(t, "ClaimMail", err)
 	if len(got) != 1 || got[0].ID != m.ID {
 		t.Errorf("ClaimMail = %+v; want the reset mail", got)
+	}
+}
+
+// testResetConcurrent: requests for one account at the same moment (two
+// replicas, or two clicks) all succeed and all queue their mail; the
+// token of one of them works, the others are replaced.
+func testResetConcurrent(t *testing.T, s gram.Store) {
+	alice := NewUser(t, s, "alice")
+	const n = 8
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			m := &gram.OutboxMail{Message: gram.Message{ID: gram.NewID(T0), To: alice.Email, Subject: "Reset", Text: "link"}, CreatedAt: T0, NextAttemptAt: T0}
+			r := gram.PasswordReset{UserID: alice.ID, TokenHash: "h" + itoa(i), ExpiresAt: At(time.Hour)}
+			if err := s.SetPasswordReset(t.Context(), r, m); err != nil {
+				t.Errorf("SetPasswordReset %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	got, err := s.ClaimMail(t.Context(), T0, time.Minute, 2*n)
+	noErr(t, "ClaimMail", err)
+	if len(got) != n {
+		t.Errorf("ClaimMail = %d mails; want %d, one per request", len(got), n)
+	}
+	works := 0
+	for i := range n {
+		if _, err := s.ResetPassword(t.Context(), "h"+itoa(i), At(time.Minute), setHash("new")); err == nil {
+			works++
+		} else {
+			wantErr(t, "ResetPassword(replaced token)", err, gram.ErrNotFound)
+		}
+	}
+	if works != 1 {
+		t.Errorf("%d tokens work; want the one set last", works)
 	}
 }
