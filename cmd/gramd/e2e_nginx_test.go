@@ -111,13 +111,16 @@ func nginxPath(t *testing.T) string {
 	return ""
 }
 
-// startNginx starts nginx in front of upstreams (host:port) and waits
-// until it accepts connections. It is stopped at the end of the test.
-func startNginx(t *testing.T, upstreams []string) *nginx {
+// startNginx starts nginx on listen (host:port; "" for a free port) in
+// front of upstreams (host:port) and waits until it accepts connections.
+// It is stopped at the end of the test.
+func startNginx(t *testing.T, listen string, upstreams []string) *nginx {
 	t.Helper()
 	bin := nginxPath(t)
 	n := &nginx{t: t, dir: t.TempDir(), out: &syncBuffer{}, done: make(chan struct{})}
-	listen := "127.0.0.1:" + freePort(t)
+	if listen == "" {
+		listen = "127.0.0.1:" + freePort(t)
+	}
 	n.base = "http://" + listen
 	f, err := os.Create(filepath.Join(n.dir, "nginx.conf"))
 	if err != nil {

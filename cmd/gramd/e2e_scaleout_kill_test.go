@@ -43,7 +43,7 @@ func killUnderLoad(t *testing.T, c *cluster) {
 	t.Logf("load: %d requests by %d workers; replica %s killed at +2s, %s restarted in %v",
 		len(l.ops), len(l.users), replicaName(0), replicaName(1), restartTo.Sub(restartFrom).Round(time.Millisecond))
 
-	l.checkFailures(t, killedAt, c.addr(0))
+	l.checkFailures(t, killedAt, c.addr(0), c.addr(1))
 	l.checkLikes(t, l.checkToggles(t, "like", func(msg string) (bool, bool) {
 		return msg == "Liked!", msg == "Liked!" || msg == "Unliked."
 	}))
@@ -54,6 +54,7 @@ func killUnderLoad(t *testing.T, c *cluster) {
 	l.checkUploads(t)
 	c.checkMedia(t, l.count("upload", (*loadOp).failed)+l.count("story", (*loadOp).failed))
 	l.checkMail(t, killedAt)
+	t.Logf("restart of %s began %v after the kill", replicaName(1), restartFrom.Sub(killedAt).Round(time.Millisecond))
 }
 
 // count counts the ops of kind for which pred holds.
@@ -68,17 +69,22 @@ func (l *load) count(kind string, pred func(*loadOp) bool) int {
 }
 
 // checkFailures requires every request to be acknowledged or to have
-// failed in nginx while in flight on the killed replica: sent to it (by
-// nginx's log) before it died and not answered by then.
-func (l *load) checkFailures(t *testing.T, killedAt time.Time, killed string) {
+// failed in nginx (502 or a dropped connection) on the killed replica or,
+// at most one per worker, on the restarted one. On the killed replica: in
+// flight when it died, or sent by nginx, within a moment of the kill, on
+// a keep-alive connection the dead process's kernel had closed before
+// nginx noticed; nginx does not retry either, since a POST may have been
+// applied. On the restarted one: a replica stopped without draining
+// closes its idle keep-alive connections while nginx may be sending on
+// one (TestE2E_ScaleOutDrain shows a drained stop fails nothing).
+func (l *load) checkFailures(t *testing.T, killedAt time.Time, killed, restarted string) {
 	t.Helper()
 	entries := l.c.lb.accessLog()
-	var inFlight, failed, unexpected int
+	var inFlight, failed, afterKill, onRestarted, unexpected int
 	perKind := map[string][2]int{}
 	for _, op := range l.ops {
 		e, logged := entries[op.id]
-		onKilled := logged && slices.Contains(e.upstreams, killed)
-		if onKilled && op.start.Before(killedAt) && op.end.After(killedAt) {
+		if logged && slices.Contains(e.upstreams, killed) && op.start.Before(killedAt) && op.end.After(killedAt) {
 			inFlight++
 		}
 		k := perKind[op.kind]
@@ -92,7 +98,13 @@ func (l *load) checkFailures(t *testing.T, killedAt time.Time, killed string) {
 			if logged {
 				last = e.upstreams[len(e.upstreams)-1]
 			}
-			if last != killed || !op.start.Before(killedAt) {
+			switch {
+			case last == killed && !op.start.Before(killedAt) && op.start.Before(killedAt.Add(time.Second)):
+				afterKill++
+			case last == killed && op.start.Before(killedAt):
+			case last == restarted:
+				onRestarted++
+			default:
 				t.Errorf("%s %s (%s) failed (%d %v) on %q, started %v after the kill; nginx: %s", op.kind, op.target, op.id,
 					op.status, op.err, last, op.start.Sub(killedAt), e.line)
 			}
@@ -104,13 +116,15 @@ func (l *load) checkFailures(t *testing.T, killedAt time.Time, killed string) {
 		}
 		perKind[op.kind] = k
 	}
-	t.Logf("requests in flight on %s when it was killed: %d; failed: %d (at most one per worker: %d); other errors: %d",
-		killed, inFlight, failed, len(l.users), unexpected)
+	t.Logf("requests in flight on the killed replica when it died: %d; failed: %d (%d sent on a dead keep-alive connection just after the kill, "+
+		"%d on the replica restarted without drain); at most one per worker: %d; other errors: %d",
+		inFlight, failed, afterKill, onRestarted, len(l.users), unexpected)
 	for kind, k := range perKind {
 		t.Logf("  %-8s acknowledged %4d, failed %d", kind, k[0], k[1])
 	}
-	if failed > inFlight || failed > len(l.users) {
-		t.Errorf("%d failed requests; at most the %d in flight on the killed replica may fail", failed, inFlight)
+	if failed-afterKill-onRestarted > inFlight || afterKill+failed-onRestarted > len(l.users) || onRestarted > len(l.users) {
+		t.Errorf("%d failed requests; at most the %d in flight on the killed replica, and one per worker just after the kill, may fail",
+			failed, inFlight)
 	}
 }
 

@@ -53,34 +53,48 @@ func newCluster(t *testing.T, extra ...string) *cluster {
 	t.Cleanup(func() { c.db.Close() })
 	env := servicesEnv(t)
 	c.mediaURL = strings.TrimSuffix(envValue(t, env, "MEDIA_URL"), "/") + "/scale-" + randHex(6)
-	upstreams := make([]string, 3)
-	for i := range c.ports {
-		c.ports[i], c.dirs[i] = freePort(t), t.TempDir()
-		upstreams[i] = "127.0.0.1:" + c.ports[i]
-	}
-	c.lb = startNginx(t, upstreams)
+	lbAddr := "127.0.0.1:" + freePort(t)
 	c.env = append(env,
 		"DATABASE_URL="+dbURL, "DB_MAX_CONNS=8", "REDIS_URL="+os.Getenv("GRAM_TEST_REDIS"), "MEDIA_URL="+c.mediaURL,
 		"MAIL_FROM=InstaMERN <no-reply@instamern.app>", "MAIL_RETRY_MIN=1s", "MAIL_LEASE=2s",
 		// Every replica signs with the same secret: a token from one is
 		// good on the others.
 		"JWT_SECRET=scale-out-test-secret-shared-by-every-replica",
-		"PUBLIC_URL="+c.lb.base, "TRUSTED_PROXIES=127.0.0.1")
+		"PUBLIC_URL=http://"+lbAddr, "TRUSTED_PROXIES=127.0.0.1")
 	c.env = append(c.env, extra...)
+	for i := range c.dirs {
+		c.dirs[i] = t.TempDir()
+	}
 	c.start(0)
 	var wg sync.WaitGroup
 	for i := 1; i < 3; i++ {
 		wg.Go(func() { c.start(i) })
 	}
 	wg.Wait()
+	c.lb = startNginx(t, lbAddr, []string{c.addr(0), c.addr(1), c.addr(2)})
 	c.front = &gramd{t: t, base: c.lb.base, client: lbClient(), out: &syncBuffer{}, done: make(chan struct{})}
 	c.front.client.Transport = &instanceRecorder{base: c.front.client.Transport, log: c.seen}
 	return c
 }
 
-// start starts replica i on its port and data dir.
+// start starts replica i on its data dir and its port: a free one the
+// first time (taken just before the start, since other tests take ports
+// too), the same one after. It requires that the replica, not another
+// test's server, answers there.
 func (c *cluster) start(i int) {
-	c.reps[i] = startGramd(c.t, c.dirs[i], append(c.env, "PORT="+c.ports[i], "INSTANCE_NAME="+replicaName(i))...)
+	if c.ports[i] == "" {
+		c.ports[i] = freePort(c.t)
+	}
+	g := startGramd(c.t, c.dirs[i], append(c.env, "PORT="+c.ports[i], "INSTANCE_NAME="+replicaName(i))...)
+	res, err := http.Get("http://" + c.addr(i) + "/healthz")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("X-Gram-Instance"); got != replicaName(i) {
+		c.t.Fatalf("%s answers as %q: another server took port %s", c.addr(i), got, c.ports[i])
+	}
+	c.reps[i] = g
 }
 
 // addr is the address nginx knows replica i by.
