@@ -49,7 +49,7 @@ func (c *cluster) dbInt(t *testing.T, q string, args ...any) int {
 // checkLikes requires each target post's like counter, its likes in the
 // API and its rows to agree, and each worker's like to be where the
 // acknowledged toggles left it.
-func (l *load) checkLikes(t *testing.T, st map[toggleKey]toggleState) {
+func (l *scaleLoad) checkLikes(t *testing.T, st map[toggleKey]toggleState) {
 	t.Helper()
 	rows := l.c.dbPairs(t, `SELECT post_id, user_id FROM likes`)
 	total := 0
@@ -78,7 +78,7 @@ func (l *load) checkLikes(t *testing.T, st map[toggleKey]toggleState) {
 // checkFollows requires each account's followers in the API to be its
 // rows, and each worker's follow to be where the acknowledged toggles
 // left it.
-func (l *load) checkFollows(t *testing.T, st map[toggleKey]toggleState) {
+func (l *scaleLoad) checkFollows(t *testing.T, st map[toggleKey]toggleState) {
 	t.Helper()
 	rows := l.c.dbPairs(t, `SELECT follower_id, followee_id FROM follows`)
 	for _, target := range l.users {
@@ -118,7 +118,7 @@ func sameSet(a, b []string) bool {
 
 // checkComments requires every acknowledged comment once on its post, a
 // failed one at most once, nothing else, and the counters to match.
-func (l *load) checkComments(t *testing.T) {
+func (l *scaleLoad) checkComments(t *testing.T) {
 	t.Helper()
 	rows := l.c.dbPairs(t, `SELECT post_id, body FROM comments`)
 	known := map[[2]string]bool{}
@@ -152,7 +152,7 @@ func (l *load) checkComments(t *testing.T) {
 
 // checkUploads requires every acknowledged upload's post or story to
 // exist, a failed one's at most once, and every post's photo to load.
-func (l *load) checkUploads(t *testing.T) {
+func (l *scaleLoad) checkUploads(t *testing.T) {
 	t.Helper()
 	posts := l.c.dbPairs(t, `SELECT id, caption FROM posts`)
 	stories := l.c.dbPairs(t, `SELECT id, user_id FROM stories`)
@@ -268,7 +268,7 @@ func (c *cluster) mailpitByRecipient(t *testing.T) map[string]map[string]int {
 // those the killed replica answered before it died: their mail is queued
 // off the request path (see gram.ForgotPassword), after the answer, so
 // a replica killed in between loses it. Those losses are counted.
-func (l *load) checkMail(t *testing.T, killedAt time.Time) {
+func (l *scaleLoad) checkMail(t *testing.T, killedAt time.Time) {
 	t.Helper()
 	c := l.c
 	deadline := time.Now().Add(30 * time.Second)

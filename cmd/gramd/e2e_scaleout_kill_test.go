@@ -58,7 +58,7 @@ func killUnderLoad(t *testing.T, c *cluster) {
 }
 
 // count counts the ops of kind for which pred holds.
-func (l *load) count(kind string, pred func(*loadOp) bool) int {
+func (l *scaleLoad) count(kind string, pred func(*loadOp) bool) int {
 	n := 0
 	for _, op := range l.ops {
 		if op.kind == kind && pred(op) {
@@ -77,7 +77,7 @@ func (l *load) count(kind string, pred func(*loadOp) bool) int {
 // applied. On the restarted one: a replica stopped without draining
 // closes its idle keep-alive connections while nginx may be sending on
 // one (TestE2E_ScaleOutDrain shows a drained stop fails nothing).
-func (l *load) checkFailures(t *testing.T, killedAt time.Time, killed, restarted string) {
+func (l *scaleLoad) checkFailures(t *testing.T, killedAt time.Time, killed, restarted string) {
 	t.Helper()
 	entries := l.c.lb.accessLog()
 	var inFlight, failed, afterKill, onRestarted, unexpected int
@@ -144,7 +144,7 @@ type toggleState struct{ on, known bool }
 // other state than the previous one, unless a failed request came
 // between: a repeat would be a lost or doubled write. It returns the
 // final states, which the database must hold.
-func (l *load) checkToggles(t *testing.T, kind string, parse func(msg string) (on, ok bool)) map[toggleKey]toggleState {
+func (l *scaleLoad) checkToggles(t *testing.T, kind string, parse func(msg string) (on, ok bool)) map[toggleKey]toggleState {
 	t.Helper()
 	st := map[toggleKey]toggleState{}
 	for _, op := range l.ops {

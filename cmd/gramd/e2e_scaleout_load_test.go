@@ -43,8 +43,8 @@ func (o *loadOp) failed() bool {
 	return o.err != nil || (o.instance == "" && (o.status == http.StatusBadGateway || o.status == http.StatusGatewayTimeout))
 }
 
-// load is the state the workers share.
-type load struct {
+// scaleLoad is the state the workers share.
+type scaleLoad struct {
 	c       *cluster
 	users   []account
 	posts   []string // posts the workers like and comment on
@@ -66,9 +66,9 @@ var defaultMix = []opWeight{{"read", 45}, {"like", 20}, {"comment", 12}, {"follo
 
 // newLoad signs up n accounts (worker i is users[i]) and gives the first
 // four a post each.
-func newLoad(t *testing.T, c *cluster, n int, mix []opWeight) *load {
+func newLoad(t *testing.T, c *cluster, n int, mix []opWeight) *scaleLoad {
 	t.Helper()
-	l := &load{c: c, photo: testJPEG(t, 480, 600), weights: mix}
+	l := &scaleLoad{c: c, photo: testJPEG(t, 480, 600), weights: mix}
 	for i := range n {
 		l.users = append(l.users, c.signup(t, fmt.Sprintf("load%02d", i)))
 	}
@@ -80,7 +80,7 @@ func newLoad(t *testing.T, c *cluster, n int, mix []opWeight) *load {
 }
 
 // run runs one worker per account until ctx is done.
-func (l *load) run(ctx context.Context) {
+func (l *scaleLoad) run(ctx context.Context) {
 	var wg sync.WaitGroup
 	for w := range l.users {
 		wg.Go(func() {
@@ -93,14 +93,14 @@ func (l *load) run(ctx context.Context) {
 	wg.Wait()
 }
 
-func (l *load) record(op *loadOp) {
+func (l *scaleLoad) record(op *loadOp) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.ops = append(l.ops, op)
 }
 
 // next picks worker w's next request.
-func (l *load) next(rng *rand.Rand, w int) *loadOp {
+func (l *scaleLoad) next(rng *rand.Rand, w int) *loadOp {
 	l.mu.Lock()
 	l.seq++
 	op := &loadOp{worker: w, id: fmt.Sprintf("load-%s-%d", l.c.domain[:18], l.seq)}
@@ -133,7 +133,7 @@ func (l *load) next(rng *rand.Rand, w int) *loadOp {
 }
 
 // do sends op's request through nginx and fills in its outcome.
-func (l *load) do(op *loadOp) *loadOp {
+func (l *scaleLoad) do(op *loadOp) *loadOp {
 	u := l.users[op.worker]
 	var req *http.Request
 	switch op.kind {
