@@ -3,12 +3,14 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"text/template"
@@ -19,12 +21,18 @@ import (
 // Debian's nginx binary with a generated configuration, everything it
 // writes (pid, temp files, logs) in a temp dir, listening on loopback.
 type nginx struct {
-	t    *testing.T
-	dir  string
-	base string // http://127.0.0.1:<port>
-	cmd  *exec.Cmd
-	out  *syncBuffer
-	done chan struct{}
+	t         *testing.T
+	dir       string
+	base      string // http://127.0.0.1:<port>
+	listen    string
+	upstreams []string
+	mu        sync.Mutex
+	down      map[string]bool // upstreams taken out (see setDown)
+	downs     map[string]int  // how many times each was taken out
+	gen       int             // configuration generation, served at /nginx-generation
+	cmd       *exec.Cmd
+	out       *syncBuffer
+	done      chan struct{}
 }
 
 // nginxConf balances round robin (no stickiness: any replica serves any
@@ -44,11 +52,19 @@ type nginx struct {
 // gramd's 503, not a retry. max_fails/fail_timeout take a dead replica
 // out for two seconds at a time, so a restarted one is back soon.
 //
+// Keep-alive: nginx closes a connection to a replica after a second
+// idle, below the replicas' DRAIN_DELAY, and one whose answer says
+// "Connection: close" (a draining replica's do); so a draining replica
+// never has to close an idle connection nginx may be sending on.
+//
 // X-Forwarded-For: nginx appends the address of its own client
 // ($proxy_add_x_forwarded_for); gramd trusts nginx's address only
 // (TRUSTED_PROXIES) and takes the right-most address that is not a
 // trusted proxy, which is the one nginx wrote. What the client wrote to
 // the left of it is ignored.
+//
+// Started as root, nginx's workers run as root too: their temp files go
+// to the test's temp dir, which only its owner may enter.
 //
 // The access log names the replica (and each retried one) of every
 // request by the client's X-Request-Id, so the test can tell where a
@@ -72,12 +88,14 @@ http {
 
 	upstream gramd {
 {{- range .Upstreams}}
-		server {{.}} max_fails=1 fail_timeout=2s;
+		server {{.Addr}} max_fails=1 fail_timeout=2s{{if .Down}} down{{end}};
 {{- end}}
 		keepalive 32;
+		keepalive_timeout 1s;
 	}
 	server {
 		listen {{.Listen}};
+		location = /nginx-generation { return 200 "{{.Gen}}"; }
 		location / {
 			proxy_pass http://gramd;
 			proxy_http_version 1.1;
@@ -117,22 +135,12 @@ func nginxPath(t *testing.T) string {
 func startNginx(t *testing.T, listen string, upstreams []string) *nginx {
 	t.Helper()
 	bin := nginxPath(t)
-	n := &nginx{t: t, dir: t.TempDir(), out: &syncBuffer{}, done: make(chan struct{})}
+	n := &nginx{t: t, dir: t.TempDir(), out: &syncBuffer{}, done: make(chan struct{}), upstreams: upstreams, down: map[string]bool{}, downs: map[string]int{}}
 	if listen == "" {
 		listen = "127.0.0.1:" + freePort(t)
 	}
-	n.base = "http://" + listen
-	f, err := os.Create(filepath.Join(n.dir, "nginx.conf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = nginxConf.Execute(f, map[string]any{"Root": os.Geteuid() == 0, "Dir": n.dir, "Listen": listen, "Upstreams": upstreams})
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	n.listen, n.base = listen, "http://"+listen
+	n.writeConf()
 	n.cmd = exec.Command(bin, "-p", n.dir, "-c", filepath.Join(n.dir, "nginx.conf"), "-e", "stderr", "-g", "daemon off;")
 	n.cmd.Stdout, n.cmd.Stderr = n.out, n.out
 	// Its own process group, so that the cleanup stops the workers too
@@ -167,6 +175,73 @@ func startNginx(t *testing.T, listen string, upstreams []string) *nginx {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// writeConf writes nginx.conf for the current generation.
+func (n *nginx) writeConf() {
+	type upstream struct {
+		Addr string
+		Down bool
+	}
+	var ups []upstream
+	for _, u := range n.upstreams {
+		ups = append(ups, upstream{u, n.down[u]})
+	}
+	f, err := os.Create(filepath.Join(n.dir, "nginx.conf"))
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	err = nginxConf.Execute(f, map[string]any{"Root": os.Geteuid() == 0, "Dir": n.dir, "Listen": n.listen, "Upstreams": ups, "Gen": n.gen})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		n.t.Fatal(err)
+	}
+}
+
+// setDown takes an upstream out of the rotation (down) or puts it back,
+// as an operator's health checker does with nginx: it rewrites the
+// configuration and reloads nginx (SIGHUP), whose new workers take over
+// while the old ones finish the requests they have. It returns once
+// nginx serves the new configuration. It reports whether anything
+// changed.
+func (n *nginx) setDown(addr string, down bool) (bool, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.down[addr] == down {
+		return false, nil
+	}
+	n.down[addr] = down
+	if down {
+		n.downs[addr]++
+	}
+	n.gen++
+	n.writeConf()
+	if err := n.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		return false, err
+	}
+	want := fmt.Sprint(n.gen)
+	probe := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		res, err := probe.Get(n.base + "/nginx-generation")
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if string(b) == want {
+			return true, nil
+		}
+	}
+	return false, fmt.Errorf("nginx did not load configuration %s within 5s", want)
+}
+
+// downCount is how many times addr was taken out of the rotation.
+func (n *nginx) downCount(addr string) int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.downs[addr]
 }
 
 // nginxEntry is one line of the access log.
@@ -209,9 +284,12 @@ func (n *nginx) accessLog() map[string]nginxEntry {
 
 // lbClient speaks to nginx from 127.0.0.2, an address that is not a
 // trusted proxy, so that gramd's idea of the client address can be told
-// apart from nginx's own (127.0.0.1).
-func lbClient() *http.Client {
+// apart from nginx's own (127.0.0.1). Without keep-alive, each request
+// has its own connection: a reload of nginx closes the idle connections
+// of its old workers, and a POST sent on one at that moment would fail
+// between the client and nginx, which is nginx's matter, not gramd's.
+func lbClient(keepAlive bool) *http.Client {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}, Timeout: 5 * time.Second}
 	return &http.Client{Timeout: 90 * time.Second, Transport: &http.Transport{DialContext: d.DialContext,
-		MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second}}
+		MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second, DisableKeepAlives: !keepAlive}}
 }

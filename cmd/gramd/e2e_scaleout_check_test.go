@@ -268,9 +268,10 @@ func (c *cluster) mailpitByRecipient(t *testing.T) map[string]map[string]int {
 // those the killed replica answered before it died: their mail is queued
 // off the request path (see gram.ForgotPassword), after the answer, so
 // a replica killed in between loses it. Those losses are counted.
-func (l *scaleLoad) checkMail(t *testing.T, killedAt time.Time) {
+func (l *scaleLoad) checkMail(t *testing.T) {
 	t.Helper()
 	c := l.c
+	killedAt := c.killedAt
 	deadline := time.Now().Add(30 * time.Second)
 	for c.dbInt(t, `SELECT count(*) FROM mail_outbox WHERE sent_at = 0 AND NOT failed`) > 0 {
 		if time.Now().After(deadline) {

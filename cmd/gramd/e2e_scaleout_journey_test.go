@@ -10,7 +10,8 @@ import (
 
 // TestE2E_ScaleOut runs three replicas behind nginx: the client's journey
 // with consecutive requests on different replicas, then a mixed load
-// during which one replica is killed and another restarted.
+// during which one replica is killed and another restarted, then one
+// during which a replica drains, which fails no request.
 func TestE2E_ScaleOut(t *testing.T) {
 	c := newCluster(t, "RATE_LIMIT_WRITE=off", "RATE_LIMIT_READ=off", "RATE_LIMIT_AUTH=1000/1m", "RATE_LIMIT_RESET_MAIL=off")
 	t.Run("Journey", func(t *testing.T) { scaleJourney(t, c) })
@@ -18,6 +19,10 @@ func TestE2E_ScaleOut(t *testing.T) {
 		return
 	}
 	t.Run("KillUnderLoad", func(t *testing.T) { killUnderLoad(t, c) })
+	if t.Failed() {
+		return
+	}
+	t.Run("DrainUnderLoad", func(t *testing.T) { drainUnderLoad(t, c) })
 }
 
 // onEachReplica calls do three times in a row, which round robin spreads

@@ -46,6 +46,7 @@ func (o *loadOp) failed() bool {
 // scaleLoad is the state the workers share.
 type scaleLoad struct {
 	c       *cluster
+	client  *http.Client
 	users   []account
 	posts   []string // posts the workers like and comment on
 	photo   []byte
@@ -64,13 +65,13 @@ type opWeight struct {
 // some uploads and reset mails.
 var defaultMix = []opWeight{{"read", 45}, {"like", 20}, {"comment", 12}, {"follow", 8}, {"upload", 7}, {"story", 3}, {"forgot", 5}}
 
-// newLoad signs up n accounts (worker i is users[i]) and gives the first
-// four a post each.
-func newLoad(t *testing.T, c *cluster, n int, mix []opWeight) *scaleLoad {
+// newLoad signs up n accounts named name00, name01... (worker i is
+// users[i]) and gives the first four a post each.
+func newLoad(t *testing.T, c *cluster, name string, n int, mix []opWeight) *scaleLoad {
 	t.Helper()
-	l := &scaleLoad{c: c, photo: testJPEG(t, 480, 600), weights: mix}
+	l := &scaleLoad{c: c, client: lbClient(false), photo: testJPEG(t, 480, 600), weights: mix}
 	for i := range n {
-		l.users = append(l.users, c.signup(t, fmt.Sprintf("load%02d", i)))
+		l.users = append(l.users, c.signup(t, fmt.Sprintf("%s%02d", name, i)))
 	}
 	for i := range min(n, 4) {
 		p := c.front.upload("/instamern/posts/upload", l.users[i].token, "post", l.photo, map[string]string{"caption": "target"}, 201).Data.Post
@@ -155,7 +156,7 @@ func (l *scaleLoad) do(op *loadOp) *loadOp {
 	req.Header.Set("Authorization", "Bearer "+u.token)
 	req.Header.Set("X-Request-Id", op.id)
 	op.start = time.Now()
-	res, err := l.c.front.client.Do(req)
+	res, err := l.client.Do(req)
 	if err != nil {
 		op.end, op.err = time.Now(), err
 		return op

@@ -33,7 +33,8 @@ func TestE2E_ScaleOutThroughput(t *testing.T) {
 	}
 	c := newCluster(t, "RATE_LIMIT_WRITE=off", "RATE_LIMIT_READ=off", "RATE_LIMIT_AUTH=1000/1m")
 	c.front.t = t
-	l := newLoad(t, c, *workers, readMix)
+	l := newLoad(t, c, "reader", *workers, readMix)
+	l.client = lbClient(true) // nginx is not reloaded here
 	upstreams := []string{c.addr(0), c.addr(1), c.addr(2)}
 	var rows []string
 	for n := 1; n <= 3; n++ {

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/instamern/gram/internal/pgtest"
 	"github.com/instamern/gram/internal/testenv"
@@ -21,18 +24,20 @@ import (
 
 // cluster is three replicas behind nginx and the services they share.
 type cluster struct {
-	t        *testing.T
-	env      []string  // every replica's settings but PORT and INSTANCE_NAME
-	ports    [3]string // each replica keeps its port across restarts
-	dirs     [3]string // and its data dir (nothing in it is shared)
+	t        *testing.T // the test now running
+	root     *testing.T // the test the replicas live as long as
+	env      []string   // every replica's settings but PORT and INSTANCE_NAME
+	ports    [3]string  // each replica keeps its port across restarts
+	dirs     [3]string  // and its data dir (nothing in it is shared)
 	reps     [3]*gramd
 	lb       *nginx
 	front    *gramd // the cluster as the client sees it: nginx
 	seen     *instanceLog
 	db       *sql.DB // the shared schema, for the checks
 	mailpit  string
-	domain   string // every address of this run is @domain
-	mediaURL string // s3://bucket/prefix of this run
+	domain   string    // every address of this run is @domain
+	mediaURL string    // s3://bucket/prefix of this run
+	killedAt time.Time // when a replica was killed (SIGKILL), if one was
 }
 
 // replicaName is the INSTANCE_NAME of replica i.
@@ -44,7 +49,7 @@ func newCluster(t *testing.T, extra ...string) *cluster {
 	t.Helper()
 	testenv.Need(t, "GRAM_TEST_S3", "GRAM_TEST_SMTP", "GRAM_TEST_REDIS")
 	nginxPath(t)
-	c := &cluster{t: t, mailpit: needMailpit(t), domain: "scale-" + randHex(6) + ".example.com", seen: &instanceLog{}}
+	c := &cluster{t: t, root: t, mailpit: needMailpit(t), domain: "scale-" + randHex(6) + ".example.com", seen: &instanceLog{}}
 	dbURL := pgtest.SchemaURL(t)
 	var err error
 	if c.db, err = sql.Open("pgx", dbURL); err != nil {
@@ -60,7 +65,12 @@ func newCluster(t *testing.T, extra ...string) *cluster {
 		// Every replica signs with the same secret: a token from one is
 		// good on the others.
 		"JWT_SECRET=scale-out-test-secret-shared-by-every-replica",
-		"PUBLIC_URL=http://"+lbAddr, "TRUSTED_PROXIES=127.0.0.1")
+		"PUBLIC_URL=http://"+lbAddr, "TRUSTED_PROXIES=127.0.0.1",
+		// Stopped, a replica serves on for two seconds with its answers
+		// closing their connections, while nginx closes the idle ones
+		// (keepalive_timeout 1s): none is left for the replica to close
+		// under a request nginx is sending.
+		"DRAIN_DELAY=2s", "SHUTDOWN_TIMEOUT=15s")
 	c.env = append(c.env, extra...)
 	for i := range c.dirs {
 		c.dirs[i] = t.TempDir()
@@ -72,7 +82,8 @@ func newCluster(t *testing.T, extra ...string) *cluster {
 	}
 	wg.Wait()
 	c.lb = startNginx(t, lbAddr, []string{c.addr(0), c.addr(1), c.addr(2)})
-	c.front = &gramd{t: t, base: c.lb.base, client: lbClient(), out: &syncBuffer{}, done: make(chan struct{})}
+	c.watchReadiness(t, c.lb)
+	c.front = &gramd{t: t, base: c.lb.base, client: lbClient(true), out: &syncBuffer{}, done: make(chan struct{})}
 	c.front.client.Transport = &instanceRecorder{base: c.front.client.Transport, log: c.seen}
 	return c
 }
@@ -85,7 +96,8 @@ func (c *cluster) start(i int) {
 	if c.ports[i] == "" {
 		c.ports[i] = freePort(c.t)
 	}
-	g := startGramd(c.t, c.dirs[i], append(c.env, "PORT="+c.ports[i], "INSTANCE_NAME="+replicaName(i))...)
+	g := startGramd(c.root, c.dirs[i], append(c.env, "PORT="+c.ports[i], "INSTANCE_NAME="+replicaName(i))...)
+	g.t = c.t
 	res, err := http.Get("http://" + c.addr(i) + "/healthz")
 	if err != nil {
 		c.t.Fatal(err)
@@ -95,6 +107,42 @@ func (c *cluster) start(i int) {
 		c.t.Fatalf("%s answers as %q: another server took port %s", c.addr(i), got, c.ports[i])
 	}
 	c.reps[i] = g
+}
+
+// watchReadiness polls every replica's /readyz every 100 ms, as the
+// health checker an operator runs beside nginx does (nginx itself does
+// not poll): a replica that fails twice in a row (draining, or dead) is
+// taken out of lb's rotation, and put back once it answers ready.
+func (c *cluster) watchReadiness(t *testing.T, lb *nginx) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	probe := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	addrs := []string{c.addr(0), c.addr(1), c.addr(2)}
+	wg.Go(func() {
+		var fails [3]int
+		for ctx.Err() == nil {
+			for i, a := range addrs {
+				ready := false
+				if res, err := probe.Get("http://" + a + "/readyz"); err == nil {
+					ready = res.StatusCode == http.StatusOK && res.Header.Get("X-Gram-Instance") == replicaName(i)
+					res.Body.Close()
+				}
+				if fails[i]++; ready {
+					fails[i] = 0
+				}
+				if ready || fails[i] == 2 {
+					if _, err := lb.setDown(a, !ready); err != nil {
+						fmt.Fprintln(os.Stderr, "readiness watcher:", err) // the test sees the requests fail
+					}
+				}
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	})
 }
 
 // addr is the address nginx knows replica i by.
