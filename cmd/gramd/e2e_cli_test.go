@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/instamern/gram/internal/app"
 )
@@ -15,7 +17,9 @@ import (
 // returns its combined output and exit status.
 func gramdExit(t *testing.T, dir string, env []string, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(gramdBinary(t), args...)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second) // a server that starts by mistake
+	defer cancel()
+	cmd := exec.CommandContext(ctx, gramdBinary(t), args...)
 	cmd.Dir, cmd.Env = dir, minimalEnv(env...)
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
@@ -28,8 +32,9 @@ func gramdExit(t *testing.T, dir string, env []string, args ...string) (string, 
 	return string(out), 0
 }
 
-// TestE2E_CommandLine: help, version and usage errors answer with the
-// documented exit status, and touch no database.
+// TestE2E_CommandLine: help, version, usage errors and a refused
+// configuration answer with the documented exit status, and create
+// nothing (no database, no media folder).
 func TestE2E_CommandLine(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -64,6 +69,14 @@ func TestE2E_CommandLine(t *testing.T) {
 		{name: "CopyDBBadBatch", args: []string{"copy-db", "-to", "sqlite:x.db", "-batch", "0"}, wantCode: 2, want: []string{"-batch must be"}},
 		{name: "CopyDBMissingSource", args: []string{"copy-db", "-to", "sqlite:x.db"}, wantCode: 1, want: []string{"the source database", "no such file"}},
 		{name: "ConfigCheck", args: []string{"config", "check"}, want: []string{"DATABASE_URL", "configuration ok"}},
+		{name: "ServeMySQL", env: []string{"DATABASE_URL=mysql://root@127.0.0.1/x"}, wantCode: 1,
+			want: []string{`gramd: config: DATABASE_URL: unknown scheme "mysql"`}},
+		{name: "ServeS3OneSlash", env: []string{"MEDIA_URL=s3:/bucket"}, wantCode: 1,
+			want: []string{`gramd: config: MEDIA_URL: "s3:/bucket" is malformed`}},
+		{name: "ServeProductionOnLocalhost", env: []string{"APP_ENV=production", "JWT_SECRET=" + strings.Repeat("k", 40),
+			"MAIL_URL=smtp://127.0.0.1:1025"}, wantCode: 1,
+			want: []string{"gramd: config: PUBLIC_URL is http://localhost:8080, so media links will not load outside this machine: " +
+				"production refuses this unless ALLOW_UNSAFE_PRODUCTION=true"}},
 		{name: "ConfigCheckRefused", args: []string{"config", "check"}, env: []string{"APP_ENV=staging"}, wantCode: 1,
 			want: []string{`gramd: config: APP_ENV: must be development or production, not "staging"`}},
 	}
@@ -79,8 +92,8 @@ func TestE2E_CommandLine(t *testing.T) {
 					t.Errorf("output lacks %q:\n%s", w, out)
 				}
 			}
-			if _, err := os.Stat(filepath.Join(dir, "data")); err == nil {
-				t.Errorf("gramd %s created %s/data", strings.Join(tt.args, " "), dir)
+			if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+				t.Errorf("gramd %s created %s in its working directory", strings.Join(tt.args, " "), entries[0].Name())
 			}
 		})
 	}
@@ -137,5 +150,41 @@ func TestE2E_ConfigCheckMasksSecrets(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("config check lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestE2E_StartupLine: at start gramd logs, once, its version and what it
+// runs on (no secret), warns of the development JWT secret, listens where
+// LISTEN_ADDR says, and /healthz shows the version.
+func TestE2E_StartupLine(t *testing.T) {
+	g := startGramd(t, "", "LISTEN_ADDR=127.0.0.1:$PORT")
+	if r := g.call("GET", "/healthz", "", nil, 200); !strings.Contains(r.Raw, `"data":{"version":"`+stampVersion+`"}`) {
+		t.Errorf("/healthz = %s, want the version in data", r.Raw)
+	}
+	g.terminate()
+	records := map[string]map[string]any{}
+	for _, line := range strings.Split(strings.TrimSpace(g.out.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("a log line is not JSON: %q", line)
+		}
+		if msg, _ := rec["msg"].(string); records[msg] == nil {
+			records[msg] = rec
+		}
+	}
+	start := records["gramd starting"]
+	want := map[string]any{"level": "INFO", "version": stampVersion, "env": "development", "database": "sqlite", "media": "disk",
+		"media_delivery": "proxy", "mail": "log", "client_url": "https://instamern.netlify.app", "public_url": g.base, "redis": false}
+	for k, v := range want {
+		if start[k] != v {
+			t.Errorf("startup line %s = %v, want %v (line %v)", k, start[k], v, start)
+		}
+	}
+	if addr, _ := records["listening"]["addr"].(string); !strings.HasPrefix(addr, "127.0.0.1:") {
+		t.Errorf("listening on %q, want 127.0.0.1 only (LISTEN_ADDR)", addr)
+	}
+	warn := records["config: JWT_SECRET is the development secret: anyone can forge sessions; set JWT_SECRET before this server is reachable"]
+	if warn["level"] != "WARN" {
+		t.Errorf("no warning of the development JWT secret:\n%s", g.out.String())
 	}
 }

@@ -76,7 +76,8 @@ func minimalEnv(extra ...string) []string {
 }
 
 // startGramd starts the binary in dir (a fresh temp dir when "") with
-// only PORT (a free one, unless extra sets it) and extra set and waits until /healthz answers. The process
+// only PORT (a free one, unless extra sets it) and extra set (where $PORT
+// stands for that port) and waits until /healthz answers. The process
 // is killed at the end of the test if it is still running.
 func startGramd(t *testing.T, dir string, extra ...string) *gramd {
 	t.Helper()
@@ -108,7 +109,11 @@ func launchGramd(t *testing.T, dir string, tlsClient *http.Client, extra ...stri
 	g.client = &http.Client{Transport: openapitest.ForAPI(t).Transport(g.client.Transport), Timeout: g.client.Timeout}
 	g.cmd = exec.Command(gramdBinary(t))
 	g.cmd.Dir = g.dir
-	g.cmd.Env = minimalEnv(append([]string{"PORT=" + port}, extra...)...)
+	env := []string{"PORT=" + port}
+	for _, e := range extra {
+		env = append(env, strings.ReplaceAll(e, "$PORT", port)) // e.g. LISTEN_ADDR=127.0.0.1:$PORT
+	}
+	g.cmd.Env = minimalEnv(env...)
 	g.cmd.Stdout, g.cmd.Stderr = g.out, g.out
 	if err := g.cmd.Start(); err != nil {
 		t.Fatal(err)

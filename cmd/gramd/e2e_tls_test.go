@@ -81,7 +81,9 @@ func TestE2E_TLSProduction(t *testing.T) {
 	if err := os.WriteFile(secretFile, []byte(secret+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	g := launchGramd(t, "", client, "APP_ENV=production", "JWT_SECRET_FILE="+secretFile, "JWT_SECRETS_OLD="+old,
+	// One machine: localhost URLs and the log transport, which production
+	// refuses without ALLOW_UNSAFE_PRODUCTION.
+	g := launchGramd(t, "", client, "APP_ENV=production", "ALLOW_UNSAFE_PRODUCTION=true", "JWT_SECRET_FILE="+secretFile, "JWT_SECRETS_OLD="+old,
 		"TLS_CERT_FILE="+certFile, "TLS_KEY_FILE="+keyFile, "MAIL_CHECK_DOMAIN=false") // example.com takes no mail
 
 	t.Run("HTTPS", func(t *testing.T) {
@@ -154,6 +156,9 @@ func TestE2E_TLSProduction(t *testing.T) {
 
 	g.terminate()
 	out := g.out.String()
+	if !strings.Contains(out, "so mail (password resets) is written to a folder, not delivered") {
+		t.Errorf("the log does not warn of the unsafe production settings it was allowed:\n%s", out)
+	}
 	if !strings.Contains(out, `"tls":true`) {
 		t.Errorf("the log does not say TLS is on:\n%s", out)
 	}

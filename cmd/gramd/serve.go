@@ -13,6 +13,7 @@ import (
 
 	"github.com/instamern/gram/internal/api"
 	"github.com/instamern/gram/internal/app"
+	"github.com/instamern/gram/internal/ratelimit/redislimit"
 )
 
 // serve builds the application, serves until ctx ends, then drains: it
@@ -21,7 +22,8 @@ import (
 // flight, and last stops the background work, whose claims (mail, media
 // deletions, sweeps) are released for another replica to take at once.
 func serve(ctx context.Context, cfg app.Config, stdout io.Writer) error {
-	log := slog.New(slog.NewJSONHandler(stdout, nil))
+	log := cfg.Logger(stdout)
+	redislimit.SetLogger(log)
 	for _, w := range cfg.Warnings() {
 		log.Warn("config: " + w)
 	}
@@ -30,6 +32,7 @@ func serve(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	log.LogAttrs(ctx, slog.LevelInfo, "gramd starting", cfg.Summary()...)
 	stop := app.Start(ctx, a.Runners()...)
 	err = listenAndServe(ctx, cfg, a.HTTPServer(cfg.Addr), log, a.Drain)
 	stop()

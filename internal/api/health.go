@@ -15,9 +15,14 @@ func (s *Server) handleWelcome(w http.ResponseWriter, _ *http.Request) error {
 	return nil
 }
 
-// handleHealthz reports that the process is alive.
+// handleHealthz reports that the process is alive, and its version.
 func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) error {
-	return ok(w, http.StatusOK, envelope{Message: "alive"})
+	return ok(w, http.StatusOK, envelope{Message: "alive", Data: liveness{Version: s.cfg.Version}})
+}
+
+// liveness is the data of /healthz.
+type liveness struct {
+	Version string `json:"version,omitempty"`
 }
 
 // readyTimeout bounds the database check of /readyz, so that a load

@@ -53,6 +53,8 @@ type Config struct {
 	RequestTimeout, UploadTimeout time.Duration
 	// Uploads bounds the photo uploads in flight.
 	Uploads UploadLimits
+	// Version is the server's version, shown by /healthz.
+	Version string
 	// Instance, when set, names this replica in the X-Gram-Instance
 	// header of every response, so that an operator (or a test) behind a
 	// load balancer can tell which replica answered.

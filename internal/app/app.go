@@ -17,6 +17,7 @@ import (
 
 	"github.com/instamern/gram/internal/api"
 	"github.com/instamern/gram/internal/blob"
+	"github.com/instamern/gram/internal/buildinfo"
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/mail"
 	"github.com/instamern/gram/internal/media"
@@ -117,16 +118,17 @@ func (a *App) wire(ctx context.Context, ov Overrides) error {
 	deps := a.deps(ov)
 	var err error
 	if deps.Blobs, err = a.openBlobs(ctx, ov.Blobs); err != nil {
-		return fmt.Errorf("media store: %w", err)
+		return err // "blob: ..."
 	}
 	if deps.Mail, err = mail.NewTemplates(mail.Brand{ClientURL: a.Config.ClientURL}); err != nil {
 		return err
 	}
 	if a.sender, err = a.newSender(ov); err != nil {
-		return fmt.Errorf("mail: %w", err)
+		return err // "mail: ..."
 	}
 	deps.MailQueued = a.sender.Wake
-	deps.Images = cmpOr(ov.Images, gram.ImageProcessor(media.New(media.Config{DecodeBudget: a.Config.Uploads.DecodeBudget})))
+	deps.Images = cmpOr(ov.Images, gram.ImageProcessor(media.New(media.Config{DecodeBudget: a.Config.Uploads.DecodeBudget,
+		MaxBytes: a.Config.Sizes.Photo})))
 	deps.Domains = ov.Domains
 	if deps.Domains == nil && a.Config.CheckDomain {
 		deps.Domains = &mail.DomainCheck{}
@@ -209,11 +211,21 @@ func (a *App) apiConfig(adjust func(*api.Config)) api.Config {
 		LoginFails: l.LoginFails, LoginIPFails: l.LoginIPFails, ResetMails: l.ResetMails,
 		TrustedProxies: l.TrustedProxies, ForwardedHeader: l.ForwardedHeader, Media: blob.Handler(a.Blobs),
 		SNSTopicARN: c.SNSTopicARN, Instance: c.InstanceName, RequestTimeout: c.Timeouts.Request, UploadTimeout: c.Timeouts.Upload,
-		Uploads: api.UploadLimits{MaxConcurrent: c.Uploads.MaxConcurrent, PerAccount: c.Uploads.PerAccount, TempDir: c.Uploads.TempDir}}
+		Uploads:      api.UploadLimits{MaxConcurrent: c.Uploads.MaxConcurrent, PerAccount: c.Uploads.PerAccount, TempDir: c.Uploads.TempDir},
+		MaxBodyBytes: c.Sizes.JSON, MaxUpload: uploadBodyLimit(c.Sizes.Photo), Version: buildinfo.Get().Version}
 	if adjust != nil {
 		adjust(&ac)
 	}
 	return ac
+}
+
+// uploadBodyLimit is the limit of an upload's whole multipart body: the
+// photo, and a mebibyte for the text fields and the part headers.
+func uploadBodyLimit(photo int64) int64 {
+	if photo <= 0 {
+		return 0 // the API's default
+	}
+	return photo + mib
 }
 
 func (a *App) onClose(f func() error) { a.closers = append(a.closers, f) }

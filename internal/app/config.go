@@ -3,6 +3,8 @@ package app
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -20,7 +22,7 @@ const devSecret = "development-only-insecure-jwt-secret-change-me"
 // config_*.go files register their groups).
 type Config struct {
 	Env          string // APP_ENV: development | production
-	Addr         string // ":" + PORT
+	Addr         string // LISTEN_ADDR, ":" + PORT by default
 	Port         string
 	DataDir      string // DATA_DIR
 	DatabaseURL  string // DATABASE_URL
@@ -46,7 +48,10 @@ type Config struct {
 	RedisTimeout time.Duration // REDIS_TIMEOUT: per rate-limit call to Redis, then it counts in process
 	TLSCertFile  string        // TLS_CERT_FILE: with TLS_KEY_FILE, serve HTTPS
 	TLSKeyFile   string        // TLS_KEY_FILE
+	AllowUnsafe  bool          // ALLOW_UNSAFE_PRODUCTION: production starts with a local PUBLIC_URL or CLIENT_URL, or log-only mail
 	InstanceName string        // INSTANCE_NAME: this replica's name, sent in the X-Gram-Instance response header
+	Log          LogEnv
+	Sizes        SizesEnv
 	Limits       LimitsEnv
 	Timeouts     TimeoutsEnv
 	Uploads      UploadsEnv
@@ -63,23 +68,28 @@ func init() {
 				"ignores .env, and refuses to start with a default or short (< 32 chars) JWT_SECRET or a * CORS origin"},
 		{Name: "ENV_FILE", Default: ".env", Meaning: "development only: the file that fills in the variables the environment leaves unset " +
 			"(a missing .env is fine, a missing ENV_FILE is an error)"},
-		{Name: "PORT", Default: "8080", Meaning: "listening port", Parse: func(c *Config, v string) error {
-			c.Port, c.Addr = v, ":"+v
-			return nil
-		}},
+		{Name: "PORT", Default: "8080", Meaning: "listening port, on every interface (see LISTEN_ADDR)", Parse: parsePort},
+		{Name: "LISTEN_ADDR", Default: ":${PORT}", Parse: parseListenAddr,
+			Meaning: "HOST:PORT to listen on: 127.0.0.1:8080 serves this machine only (behind a proxy on the same host), " +
+				"[::]:8080 or :8080 every interface. PUBLIC_URL's default still follows PORT"},
 		{Name: "DATA_DIR", Default: "./data", Meaning: "where the default database, media and outbox live",
 			Parse: func(c *Config, v string) error { c.DataDir = v; return nil }},
 		{Name: "PUBLIC_URL", Default: "http://localhost:${PORT}", Meaning: "absolute base URL of this server, for media URLs",
-			Parse: func(c *Config, v string) error { c.PublicURL = strings.TrimRight(v, "/"); return nil }},
+			Parse: func(c *Config, v string) error { c.PublicURL = strings.TrimRight(v, "/"); return httpURL(v) }},
 		{Name: "CLIENT_URL", Default: "https://instamern.netlify.app",
 			Meaning: "the web client: links in emails ($CLIENT_URL/reset-password/<token>)",
-			Parse:   func(c *Config, v string) error { c.ClientURL = strings.TrimRight(v, "/"); return nil }},
+			Parse:   func(c *Config, v string) error { c.ClientURL = strings.TrimRight(v, "/"); return httpURL(v) }},
 		{Name: "CORS_ORIGINS", Default: "${CLIENT_URL}", Parse: parseCORS,
 			Meaning: "comma-separated origins allowed to call with credentials; development adds http://localhost:3000"},
 		{Name: "TLS_CERT_FILE", Meaning: "PEM certificate (chain): with TLS_KEY_FILE, serve HTTPS directly (TLS 1.2+, HTTP/2) " +
 			"with HSTS and secure cookies; unset: plain HTTP behind a TLS proxy. Set both or neither",
 			Parse: func(c *Config, v string) error { c.TLSCertFile = v; return nil }},
 		{Name: "TLS_KEY_FILE", Meaning: "PEM private key of TLS_CERT_FILE", Parse: parseTLSKey},
+		{Name: "ALLOW_UNSAFE_PRODUCTION", Default: "false", Parse: func(c *Config, v string) (err error) {
+			c.AllowUnsafe, err = parseOnOff(v)
+			return err
+		}, Meaning: "true lets production start with a localhost PUBLIC_URL or CLIENT_URL, or MAIL_URL=log:, which it otherwise " +
+			"refuses (each is logged as a warning): for trying production mode on one machine"},
 		{Name: "INSTANCE_NAME", Meaning: "this replica's name, sent in the X-Gram-Instance response header " +
 			"(at most 64 printable ASCII characters without spaces)", Parse: parseInstanceName},
 	}})
@@ -102,8 +112,30 @@ func parseAppEnv(c *Config, v string) error {
 	return nil
 }
 
+func parsePort(c *Config, v string) error {
+	if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("want a port number (0 to 65535), not %q", v)
+	}
+	c.Port = v
+	return nil
+}
+
+func parseListenAddr(c *Config, v string) error {
+	_, port, err := net.SplitHostPort(v)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("want HOST:PORT, e.g. 127.0.0.1:8080 or :8080, not %q", v)
+	}
+	c.Addr = v
+	return nil
+}
+
 func parseCORS(c *Config, v string) error {
 	c.CORSOrigins = splitList(v)
+	for _, o := range c.CORSOrigins {
+		if u, err := url.Parse(o); o != "*" && (err != nil || u.Scheme == "" || u.Host == "") {
+			return fmt.Errorf("%q is not an origin (scheme://host[:port]) or *", o)
+		}
+	}
 	if !c.Production() && !slices.Contains(c.CORSOrigins, "http://localhost:3000") {
 		c.CORSOrigins = append(c.CORSOrigins, "http://localhost:3000")
 	}
@@ -178,23 +210,20 @@ func (c Config) Validate() error {
 			return errors.New("production refuses a wildcard CORS origin")
 		}
 	}
-	return nil
+	return c.refuseUnsafeProduction()
 }
 
-// Warnings lists settings that start but are probably wrong in
-// production: defaults made for a laptop.
+// Warnings lists what starts but is probably wrong: in production, the
+// settings made for a laptop that ALLOW_UNSAFE_PRODUCTION lets through;
+// anywhere, the development JWT secret.
 func (c Config) Warnings() []string {
 	if !c.Production() {
+		if len(c.JWTSecrets) > 0 && c.JWTSecrets[0] == devSecret {
+			return []string{"JWT_SECRET is the development secret: anyone can forge sessions; set JWT_SECRET before this server is reachable"}
+		}
 		return nil
 	}
-	var w []string
-	if strings.HasPrefix(c.PublicURL, "http://localhost:") {
-		w = append(w, "PUBLIC_URL is "+c.PublicURL+": media links will not load outside this machine")
-	}
-	if strings.HasPrefix(c.MailURL, "log:") {
-		w = append(w, "MAIL_URL is "+c.MailURL+": mail (password resets) is written to a folder, not delivered")
-	}
-	return w
+	return c.unsafeProduction()
 }
 
 // parseDuration accepts Go durations and the original's day form ("90d").

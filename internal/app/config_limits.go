@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -67,8 +68,8 @@ func init() {
 			Meaning: "comma-separated IPs / CIDRs of your reverse proxies, whose forwarding header gives the client IP"},
 		{Name: "FORWARDED_HEADER", Default: "X-Forwarded-For", Parse: parseForwardedHeader,
 			Meaning: "the header your proxy writes: X-Forwarded-For or Forwarded (RFC 7239 for=)"},
-		{Name: "REDIS_URL", Secret: false, Meaning: "redis://host:6379/0: rate limits shared by every replica (in process when unset or unreachable)",
-			Parse: func(c *Config, v string) error { c.RedisURL = v; return nil }},
+		{Name: "REDIS_URL", Meaning: "redis://host:6379/0: rate limits shared by every replica (in process when unset or unreachable)",
+			Parse: parseRedisURL},
 		{Name: "REDIS_TIMEOUT", Default: "50ms", Meaning: "the longest a request waits for Redis before counting in process",
 			Parse: func(c *Config, v string) (err error) { c.RedisTimeout, err = parseDuration(v); return err }},
 	}})
@@ -128,4 +129,16 @@ func parseTrustedProxies(c *Config, list string) error {
 		c.Limits.TrustedProxies = append(c.Limits.TrustedProxies, p.Masked())
 	}
 	return nil
+}
+
+// parseRedisURL checks the scheme only (go-redis reads the rest); its
+// error does not repeat the URL, which may hold a password.
+func parseRedisURL(c *Config, v string) error {
+	c.RedisURL = v
+	scheme, _, _ := strings.Cut(v, "://")
+	switch {
+	case v == "", scheme == "redis", scheme == "rediss", scheme == "unix":
+		return nil
+	}
+	return errors.New("want redis://[:PASS@]HOST:PORT/DB, rediss://... or unix://PATH")
 }

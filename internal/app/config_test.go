@@ -1,6 +1,7 @@
 package app
 
 import (
+	"log/slog"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -46,7 +47,8 @@ func TestLoadConfig(t *testing.T) {
 					LoginFails: ratelimit.Rule{Limit: 10, Window: 15 * time.Minute},
 					ResetMails: ratelimit.Rule{Limit: 3, Window: time.Hour}, ForwardedHeader: "X-Forwarded-For"},
 				Uploads: UploadsEnv{MaxConcurrent: 16, PerAccount: 2, DecodeBudget: 256 << 20},
-				Drain:   DrainEnv{Delay: 5 * time.Second, Shutdown: 20 * time.Second}}
+				Drain:   DrainEnv{Delay: 5 * time.Second, Shutdown: 20 * time.Second},
+				Log:     LogEnv{Level: slog.LevelInfo, JSON: true}, Sizes: SizesEnv{JSON: 1 << 20, Photo: 20 << 20}}
 			c.values = nil // TestSettingsTable checks them
 			if !reflect.DeepEqual(c, want) {
 				t.Errorf("config = %+v\nwant     %+v", c, want)
@@ -90,21 +92,21 @@ func TestLoadConfig(t *testing.T) {
 		{name: "CORSLocalhostOnce", env: map[string]string{"CORS_ORIGINS": "http://localhost:3000,https://a.example"}, check: func(t *testing.T, c Config) {
 			wantList(t, "CORSOrigins", c.CORSOrigins, "http://localhost:3000", "https://a.example")
 		}},
-		{name: "CORSListProduction", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret,
+		{name: "CORSListProduction", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "PUBLIC_URL": "https://api.example.com", "MAIL_URL": "ses:eu-west-1",
 			"CORS_ORIGINS": "https://a.example,https://b.example"}, check: func(t *testing.T, c Config) {
 			if !c.Production() {
 				t.Error("Production() = false")
 			}
 			wantList(t, "CORSOrigins", c.CORSOrigins, "https://a.example", "https://b.example")
 		}},
-		{name: "ProductionDefaultCORS", env: map[string]string{"APP_ENV": "production", "JWT_SECRET_FILE": secretFile}, check: func(t *testing.T, c Config) {
+		{name: "ProductionDefaultCORS", env: map[string]string{"APP_ENV": "production", "JWT_SECRET_FILE": secretFile, "PUBLIC_URL": "https://api.example.com", "MAIL_URL": "ses:eu-west-1"}, check: func(t *testing.T, c Config) {
 			wantList(t, "CORSOrigins", c.CORSOrigins, "https://instamern.netlify.app")
 			wantList(t, "JWTSecrets", c.JWTSecrets, prodSecret)
 			if !c.CheckDomain {
 				t.Error("CheckDomain = false; production checks mail domains by default")
 			}
 		}},
-		{name: "ProductionCheckDomainOff", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "MAIL_CHECK_DOMAIN": "off"},
+		{name: "ProductionCheckDomainOff", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "PUBLIC_URL": "https://api.example.com", "MAIL_URL": "ses:eu-west-1", "MAIL_CHECK_DOMAIN": "off"},
 			check: func(t *testing.T, c Config) {
 				if c.CheckDomain {
 					t.Error("CheckDomain = true with MAIL_CHECK_DOMAIN=off")
@@ -159,7 +161,7 @@ func TestLoadConfig(t *testing.T) {
 		}},
 		{name: "MediaSweepBad", env: map[string]string{"MEDIA_SWEEP_INTERVAL": "0s"}, wantErr: "MEDIA_SWEEP_INTERVAL"},
 		{name: "CheckDomainBad", env: map[string]string{"MAIL_CHECK_DOMAIN": "sometimes"}, wantErr: "MAIL_CHECK_DOMAIN"},
-		{name: "ProductionWildcardCORS", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "CORS_ORIGINS": "https://a.example,*"},
+		{name: "ProductionWildcardCORS", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "PUBLIC_URL": "https://api.example.com", "MAIL_URL": "ses:eu-west-1", "CORS_ORIGINS": "https://a.example,*"},
 			wantErr: "wildcard"},
 		{name: "ProductionDefaultSecret", env: map[string]string{"APP_ENV": "production"}, wantErr: "JWT_SECRET"},
 		{name: "ProductionShortSecret", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": "short"}, wantErr: "JWT_SECRET"},
@@ -221,6 +223,26 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "InstanceNameBad", env: map[string]string{"INSTANCE_NAME": "replica\x01two"}, wantErr: "INSTANCE_NAME"},
+		{name: "ListenAddr", env: map[string]string{"LISTEN_ADDR": "127.0.0.1:9090", "PORT": "9000"}, check: func(t *testing.T, c Config) {
+			if c.Addr != "127.0.0.1:9090" || c.PublicURL != "http://localhost:9000" {
+				t.Errorf("Addr %q, PublicURL %q", c.Addr, c.PublicURL)
+			}
+		}},
+		{name: "ListenAddrFollowsPort", env: map[string]string{"PORT": "9000"}, check: func(t *testing.T, c Config) {
+			if c.Addr != ":9000" {
+				t.Errorf("Addr %q, want :9000", c.Addr)
+			}
+		}},
+		{name: "LogSettings", env: map[string]string{"LOG_LEVEL": "WARN", "LOG_FORMAT": "text"}, check: func(t *testing.T, c Config) {
+			if c.Log != (LogEnv{Level: slog.LevelWarn}) {
+				t.Errorf("Log %+v", c.Log)
+			}
+		}},
+		{name: "Sizes", env: map[string]string{"JSON_MAX_BYTES": "65536", "UPLOAD_MAX_BYTES": "50mb"}, check: func(t *testing.T, c Config) {
+			if c.Sizes != (SizesEnv{JSON: 64 << 10, Photo: 50 << 20}) {
+				t.Errorf("Sizes %+v", c.Sizes)
+			}
+		}},
 		{name: "TLSCertWithoutKey", env: map[string]string{"TLS_CERT_FILE": "/c.pem"}, wantErr: "TLS_KEY_FILE"},
 		{name: "BlankIsDefault", env: map[string]string{"PORT": "  ", "APP_ENV": " "}, check: func(t *testing.T, c Config) {
 			if c.Port != "8080" || c.Env != "development" {
@@ -313,8 +335,9 @@ func TestConfigWarnings(t *testing.T) {
 		env  map[string]string
 		want int
 	}{
-		{name: "DevelopmentDefaults", env: nil, want: 0},
-		{name: "ProductionDefaults", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret}, want: 2},
+		{name: "DevelopmentDefaults", env: nil, want: 1}, // the development JWT secret
+		{name: "DevelopmentSecret", env: map[string]string{"JWT_SECRET": "s"}, want: 0},
+		{name: "ProductionDefaultsAllowed", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret, "ALLOW_UNSAFE_PRODUCTION": "1"}, want: 2},
 		{name: "ProductionConfigured", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": prodSecret,
 			"PUBLIC_URL": "https://api.example.com", "MAIL_URL": "ses:eu-west-1"}, want: 0},
 	}

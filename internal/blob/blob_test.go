@@ -11,6 +11,7 @@ import (
 
 	"github.com/instamern/gram/internal/blob"
 	"github.com/instamern/gram/internal/gram"
+	"github.com/instamern/gram/internal/testenv"
 )
 
 func TestValidKey(t *testing.T) {
@@ -62,6 +63,7 @@ func TestOpen(t *testing.T) {
 		{"S3ProxyNeedsAppURL", blob.Config{URL: "s3://bkt", Delivery: "proxy", AccessKeyID: "k", SecretAccessKey: "s"}, "", ""},
 		{"S3UnknownDelivery", blob.Config{URL: "s3://bkt", Delivery: "cdn", AccessKeyID: "k", SecretAccessKey: "s"}, "", ""},
 		{"S3NoBucket", blob.Config{URL: "s3://"}, "", ""},
+		{"S3OneSlash", blob.Config{URL: "s3:/bkt"}, "", ""},
 		{"OtherScheme", blob.Config{URL: "gs://bkt"}, "", ""},
 	}
 	for _, tt := range tests {
@@ -70,6 +72,9 @@ func TestOpen(t *testing.T) {
 			if tt.want == "" {
 				if err == nil {
 					t.Fatalf("Open(%+v) succeeded, want an error", tt.c)
+				}
+				if !strings.HasPrefix(err.Error(), "blob: ") || testenv.DoubledPrefix(err.Error()) != "" {
+					t.Errorf("error %q: want one blob: prefix", err)
 				}
 				return
 			}

@@ -43,26 +43,69 @@ type Config struct {
 
 // Open returns the store c.URL names. It does not contact S3.
 func Open(ctx context.Context, c Config) (gram.BlobStore, error) {
-	switch {
-	case strings.HasPrefix(c.URL, "s3://"):
+	if err := CheckURL(c.URL); err != nil {
+		return nil, fmt.Errorf("blob: media URL: %w", err)
+	}
+	switch Kind(c.URL) {
+	case "s3":
 		return openS3(ctx, c)
-	case strings.HasPrefix(c.URL, "file://"):
-		u, err := url.Parse(c.URL)
-		if err != nil {
-			return nil, fmt.Errorf("blob: bad media URL: %w", err)
-		}
+	case "file":
+		u, _ := url.Parse(c.URL) // CheckURL parsed it
 		return NewDisk(u.Host+u.Path, c.AppURL)
-	case strings.Contains(c.URL, "://"):
-		return nil, fmt.Errorf("blob: unsupported media URL %q (want a path, file:// or s3://)", c.URL)
 	}
 	return NewDisk(c.URL, c.AppURL)
 }
 
-func openS3(ctx context.Context, c Config) (*S3, error) {
-	u, err := url.Parse(c.URL)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("blob: bad media URL %q (want s3://bucket/prefix)", c.URL)
+// urlForms is what a media URL may be, for error messages.
+const urlForms = "want a folder path, file://PATH or s3://BUCKET[/PREFIX]"
+
+// Kind is the store a media URL names: "s3", "file" (file://PATH) or
+// "disk" (a plain path).
+func Kind(mediaURL string) string {
+	scheme, ok := urlScheme(mediaURL)
+	if !ok {
+		return "disk"
 	}
+	return scheme
+}
+
+// CheckURL reports what is wrong with a media URL, without contacting
+// anything. Its errors name neither the package nor the variable.
+func CheckURL(mediaURL string) error {
+	scheme, ok := urlScheme(mediaURL)
+	if !ok {
+		return nil
+	}
+	if scheme != "s3" && scheme != "file" {
+		return fmt.Errorf("unknown scheme %q: %s", scheme, urlForms)
+	}
+	u, err := url.Parse(mediaURL)
+	switch {
+	case err != nil || !strings.HasPrefix(mediaURL[len(scheme):], "://"):
+		return fmt.Errorf("%q is malformed: %s", mediaURL, urlForms)
+	case scheme == "s3" && u.Host == "":
+		return fmt.Errorf("%q names no bucket: s3://BUCKET[/PREFIX]", mediaURL)
+	case scheme == "file" && u.Host+u.Path == "":
+		return fmt.Errorf("%q names no folder: file://PATH", mediaURL)
+	}
+	return nil
+}
+
+// urlScheme returns the lower-cased scheme of a URL-like value: letters,
+// digits, '+', '-' or '.' before a colon, at least two of them so that a
+// Windows drive letter stays a path.
+func urlScheme(s string) (string, bool) {
+	scheme, _, ok := strings.Cut(s, ":")
+	if !ok || len(scheme) < 2 || strings.ContainsFunc(scheme, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '+' || r == '-' || r == '.')
+	}) {
+		return "", false
+	}
+	return strings.ToLower(scheme), true
+}
+
+func openS3(ctx context.Context, c Config) (*S3, error) {
+	u, _ := url.Parse(c.URL) // CheckURL parsed it
 	return NewS3(ctx, S3Config{
 		Bucket:          u.Host,
 		Prefix:          strings.TrimPrefix(u.Path, "/"),

@@ -63,12 +63,22 @@ func header(b *bytes.Buffer, name, value string) {
 // parseAddress parses one address, refusing line breaks that net/mail
 // would otherwise fold away or pass through.
 func parseAddress(field, s string) (*mail.Address, error) {
+	a, err := parseAddr(field, s)
+	if err != nil {
+		return nil, fmt.Errorf("mail: %w", err)
+	}
+	return a, nil
+}
+
+// parseAddr is parseAddress with errors that do not name the package.
+func parseAddr(field, s string) (*mail.Address, error) {
 	if strings.ContainsAny(s, "\r\n") {
-		return nil, fmt.Errorf("mail: %s address holds a line break", field)
+		return nil, fmt.Errorf("%s address holds a line break", field)
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil {
-		return nil, fmt.Errorf("mail: bad %s address: %w", field, err)
+		// net/mail's messages start with its own "mail: ".
+		return nil, fmt.Errorf("bad %s address: %s", field, strings.TrimPrefix(err.Error(), "mail: "))
 	}
 	return a, nil
 }

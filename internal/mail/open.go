@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -32,31 +31,31 @@ const DefaultFrom = "InstaMERN <no-reply@localhost>"
 //	                            SMTP, STARTTLS when offered (default port 587)
 //	"smtps://user:pass@host:port"
 //	                            SMTP over implicit TLS (default port 465)
-//	"ses:", "ses:region" or "ses://region?configuration_set=name&endpoint=URL"
-//	                            Amazon SES v2 API; region "" is the SDK's
+//	"ses:region" or "ses://region?configuration_set=name&endpoint=URL"
+//	                            Amazon SES v2 API in that region
 //
 // User and password in the URL must be percent-encoded (SES SMTP passwords
 // hold '/' and '+'). Errors never repeat the URL, which may hold them.
 func Open(mailURL string, opts Options) (gram.Mailer, error) {
-	scheme, rest, _ := strings.Cut(mailURL, ":")
-	scheme = strings.ToLower(scheme)
-	switch scheme {
-	case "", "log":
+	if err := CheckURL(mailURL); err != nil {
+		return nil, fmt.Errorf("mail: MAIL_URL: %w", err)
+	}
+	_, rest, _ := strings.Cut(mailURL, ":")
+	switch Transport(mailURL) {
+	case "log":
 		return openLog(rest, opts)
-	case "smtp", "smtps", "ses":
-		u, err := url.Parse(mailURL)
-		if err != nil {
-			return nil, errors.New("mail: MAIL_URL is not a valid URL")
-		}
-		if _, err := parseAddress("from", opts.From); err != nil {
+	case "ses":
+		if err := CheckFrom(opts.From); err != nil {
 			return nil, fmt.Errorf("mail: MAIL_FROM: %w", err)
 		}
-		if scheme == "ses" {
-			return openSES(u, opts)
-		}
-		return openSMTP(u, opts)
+		u, _ := url.Parse(mailURL) // CheckURL parsed it
+		return openSES(u, opts)
 	}
-	return nil, fmt.Errorf("mail: MAIL_URL scheme %q is not log, smtp, smtps or ses", scheme)
+	if err := CheckFrom(opts.From); err != nil {
+		return nil, fmt.Errorf("mail: MAIL_FROM: %w", err)
+	}
+	u, _ := url.Parse(mailURL)
+	return openSMTP(u, opts)
 }
 
 func openLog(dir string, opts Options) (gram.Mailer, error) {
@@ -71,7 +70,7 @@ func openLog(dir string, opts Options) (gram.Mailer, error) {
 	if from == "" {
 		from = DefaultFrom
 	}
-	if _, err := parseAddress("from", from); err != nil {
+	if err := CheckFrom(from); err != nil {
 		return nil, fmt.Errorf("mail: MAIL_FROM: %w", err)
 	}
 	return &Log{Dir: dir, From: from, Logger: opts.Logger}, nil
@@ -83,14 +82,6 @@ func openSMTP(u *url.URL, opts Options) (gram.Mailer, error) {
 	s.TLS = u.Query().Get("tls")
 	if u.Scheme == "smtps" {
 		port, s.TLS = "465", TLSImplicit
-	}
-	switch s.TLS {
-	case "", TLSOpportunistic, TLSRequired, TLSNone, TLSImplicit:
-	default:
-		return nil, fmt.Errorf("mail: MAIL_URL: unknown tls mode %q", s.TLS)
-	}
-	if u.Hostname() == "" {
-		return nil, errors.New("mail: MAIL_URL: smtp needs a host")
 	}
 	if u.Port() != "" {
 		port = u.Port()

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/instamern/gram/internal/mail"
+	"github.com/instamern/gram/internal/testenv"
 )
 
 func TestOpen(t *testing.T) {
@@ -24,7 +25,6 @@ func TestOpen(t *testing.T) {
 		{"smtp://relay:25?tls=none&helo=gram.example.com", wantSMTP("relay:25", mail.TLSNone, "", "", "gram.example.com")},
 		{"smtps://u:p@smtp.example.com", wantSMTP("smtp.example.com:465", mail.TLSImplicit, "u", "p", "")},
 		{"SMTPS://u:p@smtp.example.com:2465", wantSMTP("smtp.example.com:2465", mail.TLSImplicit, "u", "p", "")},
-		{"ses:", wantSES("")},
 		{"ses://eu-west-1", wantSES("")},
 		{"ses:us-east-1?configuration_set=gram", wantSES("gram")},
 	}
@@ -74,15 +74,18 @@ func TestOpen_Errors(t *testing.T) {
 	tests := []struct {
 		name, url string
 		opts      mail.Options
+		want      string // the start of the error
 	}{
-		{"UnknownScheme", "sendmail:", good},
-		{"NoScheme", "/var/mail", good},
-		{"SMTPNoFrom", "smtp://127.0.0.1:1025", mail.Options{}},
-		{"SESNoFrom", "ses:", mail.Options{}},
-		{"BadFrom", "log:", mail.Options{From: "not an address"}},
-		{"SMTPNoHost", "smtp://:25", good},
-		{"BadTLSMode", "smtp://h:25?tls=maybe", good},
-		{"BadURLKeepsSecret", "smtp://user:hunter2@host:badport", good},
+		{"UnknownScheme", "sendmail:", good, `mail: MAIL_URL: unknown scheme "sendmail"`},
+		{"NoScheme", "/var/mail", good, "mail: MAIL_URL: has no scheme"},
+		{"NoColon", "smtp//host", good, "mail: MAIL_URL: has no scheme (is a ':' missing?)"},
+		{"SMTPNoFrom", "smtp://127.0.0.1:1025", mail.Options{}, "mail: MAIL_FROM: bad from address"},
+		{"SESNoFrom", "ses:eu-west-1", mail.Options{}, "mail: MAIL_FROM: bad from address"},
+		{"SESNoRegion", "ses:", good, "mail: MAIL_URL: ses needs a region"},
+		{"BadFrom", "log:", mail.Options{From: "not an address"}, "mail: MAIL_FROM: bad from address"},
+		{"SMTPNoHost", "smtp://:25", good, "mail: MAIL_URL: smtp needs a host"},
+		{"BadTLSMode", "smtp://h:25?tls=maybe", good, `mail: MAIL_URL: unknown tls mode "maybe"`},
+		{"BadURLKeepsSecret", "smtp://user:hunter2@host:badport", good, "mail: MAIL_URL: is not a valid URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,6 +95,12 @@ func TestOpen_Errors(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "hunter2") {
 				t.Errorf("error leaks the password: %v", err)
+			}
+			if !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("error %q, want it to start %q", err, tt.want)
+			}
+			if p := testenv.DoubledPrefix(err.Error()); p != "" {
+				t.Errorf("error %q repeats %q", err, p)
 			}
 		})
 	}

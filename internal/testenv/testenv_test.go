@@ -59,3 +59,18 @@ func TestNeedCommand(t *testing.T) {
 	}
 	skipsOrFails(t, "^TestNeedCommand$")
 }
+
+func TestDoubledPrefix(t *testing.T) {
+	tests := []struct{ msg, want string }{
+		{"mail: mail: bad address", "mail"},
+		{"mail: MAIL_FROM: mail: bad from address: no angle-addr", "mail"},
+		{"config: MAIL_URL: ses needs a region: ses:REGION", ""},
+		{"blob: media URL: \"s3:/bucket\" is malformed: want s3://BUCKET", ""},
+		{"Blob: blob: x", "blob"},
+	}
+	for _, tt := range tests {
+		if got := DoubledPrefix(tt.msg); got != tt.want {
+			t.Errorf("DoubledPrefix(%q) = %q, want %q", tt.msg, got, tt.want)
+		}
+	}
+}
