@@ -60,7 +60,7 @@ func DatabaseBackend(dbURL string) (string, error) {
 		return "", errors.New("names no file: want sqlite:PATH, e.g. sqlite:./data/gram.db")
 	case backend == "postgres":
 		if u, err := url.Parse(dbURL); err != nil || !strings.HasPrefix(rest, "//") || u.Path == "" && u.Query().Get("dbname") == "" && u.Host == "" {
-			return "", errors.New("is not a valid PostgreSQL URL: want postgres://USER:PASS@HOST:PORT/DB?sslmode=...")
+			return "", errors.New("is not a valid PostgreSQL URL: want postgres://USER:PASS@HOST:PORT/DB")
 		}
 	}
 	return backend, nil

@@ -79,3 +79,19 @@ func TestMasked(t *testing.T) {
 		})
 	}
 }
+
+// TestREADMEListsEverySetting: the README's settings table names every
+// setting of the table, so its documentation keeps up.
+func TestREADMEListsEverySetting(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range Groups() {
+		for _, s := range g.Settings {
+			if !strings.Contains(string(b), "`"+s.Name+"`") {
+				t.Errorf("README.md does not document %s", s.Name)
+			}
+		}
+	}
+}
