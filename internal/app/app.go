@@ -54,6 +54,7 @@ type App struct {
 
 	log     *slog.Logger
 	api     *api.Server // Handler, nil after OpenService
+	now     func() time.Time
 	sender  *mail.Sender
 	deleter *blob.Deleter
 	public  publicChecker // the media store, when its public URLs need checking
@@ -78,7 +79,10 @@ func build(ctx context.Context, cfg Config, ov Overrides, finish func(*App, cont
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	a := &App{Config: cfg, log: ov.Log, Store: ov.Store}
+	a := &App{Config: cfg, log: ov.Log, Store: ov.Store, now: ov.Clock}
+	if a.now == nil {
+		a.now = time.Now
+	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}

@@ -41,29 +41,40 @@ func (a *App) SendMail(ctx context.Context) { _ = a.sender.Run(ctx) }
 // retrying each key until the blob store confirms.
 func (a *App) DeleteMedia(ctx context.Context) { _ = a.deleter.Run(ctx) }
 
-// SweepStories deletes expired stories and their media every ten minutes.
+// Periods of the shared jobs, and how long a replica's claim on one holds
+// unrenewed (see jobRunner).
+const (
+	storySweepEvery = 10 * time.Minute
+	jobLease        = time.Minute
+)
+
+// jobs runs periodic jobs under the store's leases, so that of several
+// replicas one at a time runs each, once per period.
+func (a *App) jobs(every time.Duration) *jobRunner {
+	return &jobRunner{leases: a.Store, log: a.log, now: a.now, lease: jobLease, poll: min(30*time.Second, every)}
+}
+
+// SweepStories deletes expired stories and their media, up to 500 every
+// ten minutes, on one replica at a time, until ctx ends.
 func (a *App) SweepStories(ctx context.Context) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		if n, err := a.Service.SweepStories(ctx, 500); err != nil && ctx.Err() == nil {
-			a.log.Error("sweep stories", "err", err)
-		} else if n > 0 {
-			a.log.Info("swept expired stories", "count", n)
+	a.jobs(storySweepEvery).loop(ctx, job{name: "sweep-stories", every: storySweepEvery, run: func(ctx context.Context) error {
+		n, err := a.Service.SweepStories(ctx, 500)
+		if n > 0 {
+			a.log.InfoContext(ctx, "swept expired stories", "count", n)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+		return err
+	}})
 }
 
 // SweepMedia deletes media objects that no row references (left by a
-// crash between upload and insert), a minute or so after the start and
-// then every MEDIA_SWEEP_INTERVAL, until ctx ends.
+// crash between upload and insert) soon after the first start and then
+// every MEDIA_SWEEP_INTERVAL, on one replica at a time, until ctx ends;
+// the next run is kept in the store, so restarts do not put it off.
 func (a *App) SweepMedia(ctx context.Context) {
-	s := &blob.Sweeper{Blobs: a.Blobs, Prefix: "users/", Referenced: a.Service.MediaReferenced, Log: a.log,
-		First: min(time.Minute, a.Config.MediaSweep), Every: a.Config.MediaSweep}
-	_ = s.Run(ctx)
+	s := &blob.Sweeper{Blobs: a.Blobs, Prefix: "users/", Referenced: a.Service.MediaReferenced, Log: a.log}
+	every := a.Config.MediaSweep
+	a.jobs(every).loop(ctx, job{name: "sweep-media", every: every, run: func(ctx context.Context) error {
+		_ = s.Pass(ctx) // which logs its outcome
+		return nil
+	}})
 }

@@ -85,12 +85,13 @@ func (s *Sweeper) Run(ctx context.Context) error {
 			return nil
 		case <-time.After(wait):
 		}
-		s.pass(ctx)
+		_ = s.Pass(ctx)
 		wait = orDefault(s.Every, DefaultSweepEvery)
 	}
 }
 
-func (s *Sweeper) pass(ctx context.Context) {
+// Pass sweeps once, logs the outcome and returns the sweep's error.
+func (s *Sweeper) Pass(ctx context.Context) error {
 	log := s.Log
 	if log == nil {
 		log = slog.Default()
@@ -99,9 +100,10 @@ func (s *Sweeper) pass(ctx context.Context) {
 	n, err := Sweep(ctx, s.Blobs, s.Prefix, time.Now().Add(-orDefault(s.Grace, DefaultSweepGrace)), referenced)
 	if err != nil && ctx.Err() == nil {
 		log.ErrorContext(ctx, "blob: sweep failed", "err", err, "deleted", n)
-		return
+		return err
 	}
 	if n > 0 {
 		log.InfoContext(ctx, "blob: swept orphaned media", "deleted", n)
 	}
+	return err
 }

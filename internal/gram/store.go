@@ -22,6 +22,7 @@ type Store interface {
 	OutboxStore
 	BlobQueue
 	AuditLog
+	JobLeases
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

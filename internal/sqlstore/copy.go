@@ -37,6 +37,7 @@ func Tables() []Table {
 		{"mail_suppressions", []string{"email"}},
 		{"audit_log", []string{"id"}},
 		{"blob_deletions", []string{"blob_key"}},
+		{"job_leases", []string{"name"}},
 	}
 }
 
