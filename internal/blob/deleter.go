@@ -62,7 +62,7 @@ func (d *Deleter) Run(ctx context.Context) error {
 
 // Flush makes one pass: it claims up to BatchSize due keys and tries each
 // once. It returns how many it claimed, and the claim's error or ctx's
-// error if ctx ended the pass early (the rest is retried after its lease).
+// error if ctx ended the pass early (the rest is released, due at once).
 func (d *Deleter) Flush(ctx context.Context) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
@@ -71,13 +71,28 @@ func (d *Deleter) Flush(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for _, del := range batch {
+	for i, del := range batch {
 		if err := ctx.Err(); err != nil {
+			d.release(ctx, batch[i:])
 			return len(batch), err
 		}
 		d.remove(ctx, del)
 	}
 	return len(batch), ctx.Err()
+}
+
+// release gives up the claims on deletions that ctx's end (shutdown) left
+// untried: they are due again at once, for another deleter, rather than
+// when their lease runs out.
+func (d *Deleter) release(ctx context.Context, untried []gram.BlobDeletion) {
+	rec, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer stop()
+	for _, del := range untried {
+		err := d.Queue.RetryBlobDeletion(rec, del.Key, del.ClaimToken, "not tried: the deleter stopped", d.now())
+		if err != nil && !errors.Is(err, gram.ErrNotFound) && !errors.Is(err, gram.ErrConflict) {
+			d.logger().WarnContext(rec, "blob: claim not released on stopping; due after its lease", "key", del.Key, "err", err)
+		}
+	}
 }
 
 // remove removes one claimed key and records the outcome, even if ctx
