@@ -61,10 +61,10 @@ func TestE2E_ScaleOutThroughput(t *testing.T) {
 		rows = append(rows, fmt.Sprintf("| %d | %d | %.0f | %v | %v |", n, len(l.ops), float64(len(l.ops))/elapsed.Seconds(),
 			lat[len(lat)/2].Round(100*time.Microsecond), lat[len(lat)*99/100].Round(100*time.Microsecond)))
 	}
-	load, _ := os.ReadFile("/proc/loadavg")
+	avg, _ := os.ReadFile("/proc/loadavg")
 	t.Logf("%d workers, %v per row, read mix (feed, post, profile, current user), %d CPUs, load average %s\n"+
 		"| replicas | requests | requests/s | p50 | p99 |\n|---|---|---|---|---|\n%s",
-		*workers, *measure, runtime.NumCPU(), strings.Join(strings.Fields(string(load))[:3], " "), strings.Join(rows, "\n"))
+		*workers, *measure, runtime.NumCPU(), strings.Join(strings.Fields(string(avg))[:3], " "), strings.Join(rows, "\n"))
 }
 
 var workers = flag.Int("scale.workers", 16, "workers of TestE2E_ScaleOutThroughput, each one request at a time")

@@ -111,13 +111,14 @@ func (c *cluster) start(i int) {
 
 // watchReadiness polls every replica's /readyz every 100 ms, as the
 // health checker an operator runs beside nginx does (nginx itself does
-// not poll): a replica that fails twice in a row (draining, or dead) is
-// taken out of lb's rotation, and put back once it answers ready.
+// not poll): a replica that fails three times in a row (draining, or
+// dead; not a slow answer on a busy machine) is taken out of lb's
+// rotation, and put back once it answers ready.
 func (c *cluster) watchReadiness(t *testing.T, lb *nginx) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	t.Cleanup(func() { cancel(); wg.Wait() })
-	probe := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	probe := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	addrs := []string{c.addr(0), c.addr(1), c.addr(2)}
 	wg.Go(func() {
 		var fails [3]int
@@ -131,7 +132,7 @@ func (c *cluster) watchReadiness(t *testing.T, lb *nginx) {
 				if fails[i]++; ready {
 					fails[i] = 0
 				}
-				if ready || fails[i] == 2 {
+				if ready || fails[i] == 3 {
 					if _, err := lb.setDown(a, !ready); err != nil {
 						fmt.Fprintln(os.Stderr, "readiness watcher:", err) // the test sees the requests fail
 					}

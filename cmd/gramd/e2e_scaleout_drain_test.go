@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// drainUnderLoad stops replica 2 (SIGTERM) under the mixed load and starts
+// it again: its /readyz fails at once, so the readiness watcher takes it
+// out of nginx's rotation while it still serves (DRAIN_DELAY); it
+// finishes what it has, exits 0, and not one request fails; what the load
+// was told is what the database holds.
+func drainUnderLoad(t *testing.T, c *cluster) {
+	c.t, c.front.t = t, t
+	l := newLoad(t, c, "drain", 10, defaultMix)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { l.run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	time.Sleep(time.Second)
+	stopAt := time.Now()
+	c.reps[2].t = t
+	c.reps[2].terminate() // exit status 0 within 10s
+	c.reps[2].waitLog(`"draining"`, time.Second)
+	stopped := time.Now()
+	if c.lb.downCount(c.addr(2)) == 0 {
+		t.Errorf("%s was never taken out of nginx's rotation: its /readyz did not fail while it drained", replicaName(2))
+	}
+	time.Sleep(500 * time.Millisecond)
+	c.start(2)
+	time.Sleep(time.Second)
+	cancel()
+	<-done
+
+	var acked, during int
+	for _, op := range l.ops {
+		if !op.acked() {
+			t.Errorf("%s %s (%s): %d %v from %q: %s", op.kind, op.target, op.id, op.status, op.err, op.instance, op.msg)
+			continue
+		}
+		acked++
+		if op.instance == replicaName(2) && op.start.After(stopAt) && op.end.Before(stopped) {
+			during++
+		}
+	}
+	t.Logf("drain: %d requests by %d workers, all acknowledged; %s took %v to stop and answered %d requests meanwhile",
+		acked, len(l.users), replicaName(2), stopped.Sub(stopAt).Round(time.Millisecond), during)
+	if during == 0 {
+		t.Errorf("%s answered nothing while it drained; the test did not exercise the drain", replicaName(2))
+	}
+	l.checkLikes(t, l.checkToggles(t, "like", func(msg string) (bool, bool) {
+		return msg == "Liked!", msg == "Liked!" || msg == "Unliked."
+	}))
+	l.checkComments(t)
+	l.checkMail(t)
+}
