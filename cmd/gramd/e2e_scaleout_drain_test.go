@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"testing"
 	"time"
 )
@@ -14,10 +13,7 @@ import (
 func drainUnderLoad(t *testing.T, c *cluster) {
 	c.t, c.front.t = t, t
 	l := newLoad(t, c, "drain", 10, defaultMix)
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	go func() { l.run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	stop := l.start(t)
 
 	time.Sleep(time.Second)
 	stopAt := time.Now()
@@ -31,8 +27,7 @@ func drainUnderLoad(t *testing.T, c *cluster) {
 	time.Sleep(500 * time.Millisecond)
 	c.start(2)
 	time.Sleep(time.Second)
-	cancel()
-	<-done
+	stop()
 
 	var acked, during int
 	for _, op := range l.ops {

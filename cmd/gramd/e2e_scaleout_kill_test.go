@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -9,18 +8,15 @@ import (
 )
 
 // killUnderLoad runs the mixed load through nginx while replica 0 is
-// killed (SIGKILL) and replica 1 restarted (SIGTERM, then started
-// again, draining first), then brings replica 0 back. It requires that the only failed
-// requests are ones nginx had sent to replica 0 before it died, and that
-// nothing acknowledged is lost: toggles, counters, comments, uploads,
-// media and mail are checked against what the load was told.
+// killed (SIGKILL) and replica 1 restarted (SIGTERM: it drains, then
+// starts again), then brings replica 0 back. It requires that the only
+// failed requests are ones nginx had sent to replica 0 as it died, and
+// that nothing acknowledged is lost: toggles, counters, comments,
+// uploads, media and mail are checked against what the load was told.
 func killUnderLoad(t *testing.T, c *cluster) {
 	c.t, c.front.t = t, t
 	l := newLoad(t, c, "kill", 10, defaultMix)
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	go func() { l.run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	stop := l.start(t)
 
 	time.Sleep(2 * time.Second)
 	killedAt := time.Now()
@@ -39,8 +35,7 @@ func killUnderLoad(t *testing.T, c *cluster) {
 	time.Sleep(time.Second)
 	c.start(0)
 	time.Sleep(2 * time.Second)
-	cancel()
-	<-done
+	stop()
 	t.Logf("load: %d requests by %d workers; replica %s killed at +2s, %s drained and restarted in %v",
 		len(l.ops), len(l.users), replicaName(0), replicaName(1), restartTo.Sub(restartFrom).Round(time.Millisecond))
 

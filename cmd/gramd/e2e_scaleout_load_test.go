@@ -94,6 +94,18 @@ func (l *scaleLoad) run(ctx context.Context) {
 	wg.Wait()
 }
 
+// start runs the load in the background until stop is called (or t
+// ends); stop waits for the workers' last requests.
+func (l *scaleLoad) start(t *testing.T) (stop func()) {
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { l.run(ctx); close(done) }()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return stop
+}
+
 func (l *scaleLoad) record(op *loadOp) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -96,7 +97,10 @@ func (c *cluster) start(i int) {
 	if c.ports[i] == "" {
 		c.ports[i] = freePort(c.t)
 	}
-	g := startGramd(c.root, c.dirs[i], append(c.env, "PORT="+c.ports[i], "INSTANCE_NAME="+replicaName(i))...)
+	// A copy: replicas start at once, and appending to c.env itself
+	// would let them write into one array.
+	env := append(slices.Clone(c.env), "PORT="+c.ports[i], "INSTANCE_NAME="+replicaName(i))
+	g := startGramd(c.root, c.dirs[i], env...)
 	g.t = c.t
 	res, err := http.Get("http://" + c.addr(i) + "/healthz")
 	if err != nil {
