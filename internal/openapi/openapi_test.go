@@ -3,6 +3,7 @@ package openapi_test
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -42,5 +43,35 @@ func TestJSONKeepsOrderAndAliases(t *testing.T) {
 	first, err := dec.Token()
 	if err != nil || first != "/" {
 		t.Fatalf("first path %v (%v), want \"/\" as written", first, err)
+	}
+}
+
+// TestEveryOperationHasExamples: the docs page shows examples, so every
+// JSON request body and every JSON success answer has one (the document's
+// own route excepted: its answer is this document).
+func TestEveryOperationHasExamples(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(openapi.JSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if path == "/openapi.json" {
+				continue
+			}
+			if rb := op.RequestBody; rb != nil && rb.Value != nil {
+				if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Example == nil && len(mt.Examples) == 0 {
+					t.Errorf("%s %s: the JSON request body has no example", method, path)
+				}
+			}
+			for status, resp := range op.Responses.Map() {
+				if !strings.HasPrefix(status, "2") || resp.Value == nil {
+					continue
+				}
+				if mt := resp.Value.Content.Get("application/json"); mt != nil && mt.Example == nil && len(mt.Examples) == 0 {
+					t.Errorf("%s %s: the %s answer has no example", method, path, status)
+				}
+			}
+		}
 	}
 }
