@@ -129,10 +129,6 @@ func planCases(v planValues) []planCase {
 		{name: "ClaimBlobDeletions/Lease", query: qLeaseBlob, args: []any{v.now, "token", "users/" + v.userID + "/"}, index: "blob_deletions", write: true},
 		{name: "BlobDeleted", query: qBlobDone, args: []any{"users/" + v.userID + "/"}, index: "blob_deletions", write: true},
 		{name: "RetryBlobDeletion", query: qRetryBlob, args: []any{"503", v.now, "users/" + v.userID + "/", "token"}, index: "blob_deletions", write: true},
-		// The periodic jobs' leases, by name.
-		{name: "RenewJob", query: qRenewJob, args: []any{v.now, "sweep-media", "token"}, index: "job_leases", write: true},
-		{name: "FinishJob", query: qFinishJob, args: []any{v.now, "sweep-media", "token"}, index: "job_leases", write: true},
-		{name: "ReleaseJob", query: qReleaseJob, args: []any{"sweep-media", "token"}, index: "job_leases", write: true},
 	}
 }
 
