@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
@@ -35,6 +36,9 @@ var OWASPArgon2 = Argon2Params{Memory: 7 * 1024, Time: 5, Threads: 1}
 type Hasher struct {
 	params Argon2Params
 	sem    chan struct{}
+	// Waited, when set (before the hasher is used), hears how long each
+	// hash or verification waited for its turn, for monitoring.
+	Waited func(wait time.Duration)
 }
 
 // NewHasher returns a hasher allowing concurrency hashes at once (0 =
@@ -49,6 +53,9 @@ func NewHasher(p Argon2Params, concurrency int) *Hasher {
 }
 
 func (h *Hasher) acquire(ctx context.Context) error {
+	if h.Waited != nil {
+		defer func(start time.Time) { h.Waited(time.Since(start)) }(time.Now())
+	}
 	select {
 	case h.sem <- struct{}{}:
 		return nil

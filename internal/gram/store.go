@@ -21,6 +21,7 @@ type Store interface {
 	EmailChanges
 	OutboxStore
 	BlobQueue
+	Backlogs
 	AuditLog
 	JobLeases
 	// Ping checks that the store is reachable.

@@ -106,6 +106,16 @@ func (s *Store) Dialect() string { return s.d.name }
 // DB returns the write pool, for tools (seeding, EXPLAIN) that need raw SQL.
 func (s *Store) DB() *sql.DB { return s.w }
 
+// Pools are the store's connection pools by role, for monitoring their
+// statistics (sql.DB.Stats): "writer" and "readers" on SQLite, "pool" on
+// PostgreSQL, where one pool serves both.
+func (s *Store) Pools() map[string]*sql.DB {
+	if s.r == s.w {
+		return map[string]*sql.DB{"pool": s.w}
+	}
+	return map[string]*sql.DB{"writer": s.w, "readers": s.r}
+}
+
 // inTx runs fn in a transaction on the writer and commits it, retrying
 // the whole function when the backend reports a serialization failure or
 // deadlock (PostgreSQL); fn must therefore be safe to run again.

@@ -24,7 +24,7 @@ func Run(t *testing.T, newStore func(t *testing.T) gram.Store) {
 	groups := [][]test{
 		userTests, searchTests, deleteUserTests, sessionTests, followTests,
 		postTests, pageTests, likeTests, commentTests, storyTests,
-		notificationTests, passwordResetTests, emailChangeTests, outboxTests, blobQueueTests, adminTests, jobTests,
+		notificationTests, passwordResetTests, emailChangeTests, outboxTests, blobQueueTests, backlogTests, adminTests, jobTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
