@@ -37,7 +37,7 @@ func (s *Server) loginLimit(w http.ResponseWriter, r *http.Request, username str
 		d, err := ratelimit.Decide(r.Context(), s.limiter, rule, "login:"+ip+":"+ratelimit.KeyPart(account))
 		if err != nil {
 			s.warnLimiter(r, err)
-		} else if err := limitError(w, d, msgTooMany); err != nil {
+		} else if err := s.limitError(w, "login", d, msgTooMany); err != nil {
 			return err
 		}
 	}
@@ -66,7 +66,7 @@ func (s *Server) loginAttempt(w http.ResponseWriter, r *http.Request, g ratelimi
 	if d.Allowed {
 		return nil
 	}
-	return limitError(w, d, msg+" Please try again in %d seconds.")
+	return s.limitError(w, "login_"+g.Scope, d, msg+" Please try again in %d seconds.")
 }
 
 // countLoginFailure settles the attempts loginLimit counted: unless the
@@ -108,5 +108,5 @@ func (s *Server) resetMailLimit(w http.ResponseWriter, r *http.Request, email st
 	if d.Allowed {
 		return nil
 	}
-	return limitError(w, d, "Too many password reset emails for this address. Please try again in %d seconds.")
+	return s.limitError(w, "reset_mail", d, "Too many password reset emails for this address. Please try again in %d seconds.")
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -82,19 +83,20 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// accessLog logs one line per request. It logs the route pattern rather
-// than the path, because paths can carry secrets (reset tokens).
+// accessLog logs one line per request and tells the Observer. It logs
+// the route pattern rather than the path, because paths can carry secrets
+// (reset tokens).
 func (s *Server) accessLog(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		r, route := withRouteNote(r)
+		end := s.cfg.Observer.Begin()
+		// Deferred, so that a request aborted by a panic still ends.
+		defer func() { end(*route, r.Method, cmp.Or(sw.status, http.StatusOK)) }()
 		h.ServeHTTP(sw, r)
-		route := r.Pattern
-		if route == "" {
-			route = "(unmatched)"
-		}
 		s.log.InfoContext(r.Context(), "request", "request_id", requestID(r.Context()), "method", r.Method,
-			"route", route, "status", sw.status, "bytes", sw.size, "ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
+			"route", cmp.Or(*route, "(unmatched)"), "status", sw.status, "bytes", sw.size, "ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
 	})
 }
 
@@ -163,6 +165,7 @@ func (s *Server) jsonMisses(mux *http.ServeMux) http.Handler {
 		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
+			noteRoute(r, pattern)
 			mux.ServeHTTP(w, r)
 			return nil
 		}

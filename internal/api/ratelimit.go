@@ -54,7 +54,7 @@ func (s *Server) rateLimit(class string, rule ratelimit.Rule, h http.Handler) ht
 			h.ServeHTTP(w, r)
 			return
 		}
-		if err := limitError(w, d, msgTooMany); err != nil {
+		if err := s.limitError(w, class, d, msgTooMany); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
@@ -79,8 +79,9 @@ func ipLimitKey(ip string) string {
 // limitError sets the RateLimit-* headers of d (RateLimit-Reset: until
 // the whole burst is back) and, when d refuses, Retry-After (until one
 // request is allowed); it returns the 429 to answer then (msg has a %d for
-// the seconds), nil when the request may go on.
-func limitError(w http.ResponseWriter, d ratelimit.Decision, msg string) error {
+// the seconds), nil when the request may go on. class names the limit to
+// the Observer.
+func (s *Server) limitError(w http.ResponseWriter, class string, d ratelimit.Decision, msg string) error {
 	hd := w.Header()
 	hd.Set("RateLimit-Limit", strconv.Itoa(d.Limit))
 	hd.Set("RateLimit-Remaining", strconv.Itoa(d.Remaining))
@@ -88,6 +89,7 @@ func limitError(w http.ResponseWriter, d ratelimit.Decision, msg string) error {
 	if d.Allowed {
 		return nil
 	}
+	s.cfg.Observer.Limited(class)
 	retry := seconds(d.RetryIn)
 	hd.Set("Retry-After", strconv.Itoa(retry))
 	return gram.Errorf(gram.ERATELIMIT, msg, retry)

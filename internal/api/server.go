@@ -59,6 +59,8 @@ type Config struct {
 	// header of every response, so that an operator (or a test) behind a
 	// load balancer can tell which replica answered.
 	Instance string
+	// Observer hears of every request and rate-limit refusal; nil is none.
+	Observer Observer
 }
 
 // Server is the HTTP API.
@@ -99,6 +101,9 @@ func NewServer(svc *gram.Service, cfg Config, limiter ratelimit.Limiter, log *sl
 		cfg.SNS = &sns.Verifier{}
 	}
 	cfg.Uploads = cfg.Uploads.withDefaults()
+	if cfg.Observer == nil {
+		cfg.Observer = noObserver{}
+	}
 	s := &Server{svc: svc, cfg: cfg, log: log, tokens: newTokens(cfg.JWTSecrets, svc.Config().SessionTTL), limiter: limiter,
 		uploads: newUploadSlots(cfg.Uploads), fileRoutes: map[string]bool{}}
 	mux := http.NewServeMux()

@@ -44,6 +44,9 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, fileField st
 		return nil, gram.Errorf(gram.EINVALID, "The upload is not a valid multipart form.")
 	}
 	release, err := s.uploads.acquire(r.Context(), currentUser(r.Context()).ID)
+	if gram.ErrorCode(err) == gram.ERATELIMIT {
+		s.cfg.Observer.Limited("uploads")
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -21,6 +22,7 @@ import (
 	"github.com/instamern/gram/internal/gram"
 	"github.com/instamern/gram/internal/mail"
 	"github.com/instamern/gram/internal/media"
+	"github.com/instamern/gram/internal/metrics"
 	"github.com/instamern/gram/internal/ratelimit"
 	"github.com/instamern/gram/internal/ratelimit/redislimit"
 	"github.com/instamern/gram/internal/sqlstore"
@@ -58,7 +60,10 @@ type App struct {
 	sender  *mail.Sender
 	deleter *blob.Deleter
 	public  publicChecker // the media store, when its public URLs need checking
-	closers []func() error
+	// metrics and metricsLn are set when METRICS_ADDR is (openMetrics).
+	metrics   *metrics.Metrics
+	metricsLn net.Listener
+	closers   []func() error
 }
 
 // New builds the application from cfg, which it validates, and ov.
@@ -136,6 +141,9 @@ func (a *App) wire(ctx context.Context, ov Overrides) error {
 	deps.Domains = ov.Domains
 	if deps.Domains == nil && a.Config.CheckDomain {
 		deps.Domains = &mail.DomainCheck{}
+	}
+	if err := a.openMetrics(&deps, ov); err != nil {
+		return fmt.Errorf("METRICS_ADDR: %w", err)
 	}
 	a.Blobs = deps.Blobs
 	a.deleter = &blob.Deleter{Queue: a.Store, Blobs: a.Blobs, Log: a.log, Backoff: mail.ExpBackoff(time.Minute, time.Hour), Now: ov.Clock}
@@ -217,6 +225,9 @@ func (a *App) apiConfig(adjust func(*api.Config)) api.Config {
 		SNSTopicARN: c.SNSTopicARN, Instance: c.InstanceName, RequestTimeout: c.Timeouts.Request, UploadTimeout: c.Timeouts.Upload,
 		Uploads:      api.UploadLimits{MaxConcurrent: c.Uploads.MaxConcurrent, PerAccount: c.Uploads.PerAccount, TempDir: c.Uploads.TempDir},
 		MaxBodyBytes: c.Sizes.JSON, MaxUpload: uploadBodyLimit(c.Sizes.Photo), Version: buildinfo.Get().Version}
+	if a.metrics != nil {
+		ac.Observer = a.metrics
+	}
 	if adjust != nil {
 		adjust(&ac)
 	}

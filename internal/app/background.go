@@ -12,13 +12,18 @@ import (
 type Runner func(ctx context.Context)
 
 // Runners are a server's background work: the outbox sender, the media
-// deleter, the story and media sweeps and the one-off public media check.
+// deleter, the story and media sweeps, the one-off public media check and,
+// with METRICS_ADDR, the metrics listener.
 // An App from OpenService has none.
 func (a *App) Runners() []Runner {
 	if a.sender == nil {
 		return nil
 	}
-	return []Runner{a.SendMail, a.DeleteMedia, a.SweepStories, a.SweepMedia, a.CheckPublicMedia}
+	rs := []Runner{a.SendMail, a.DeleteMedia, a.SweepStories, a.SweepMedia, a.CheckPublicMedia}
+	if a.metrics != nil {
+		rs = append(rs, a.ServeMetrics)
+	}
+	return rs
 }
 
 // Start runs rs, each in a goroutine, until the returned stop is called;

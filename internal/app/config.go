@@ -50,6 +50,7 @@ type Config struct {
 	TLSKeyFile   string        // TLS_KEY_FILE
 	AllowUnsafe  bool          // ALLOW_UNSAFE_PRODUCTION: production starts with a local PUBLIC_URL or CLIENT_URL, or log-only mail
 	InstanceName string        // INSTANCE_NAME: this replica's name, sent in the X-Gram-Instance response header
+	MetricsAddr  string        // METRICS_ADDR: serve GET /metrics there; "" is off
 	Log          LogEnv
 	Sizes        SizesEnv
 	Limits       LimitsEnv
