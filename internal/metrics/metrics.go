@@ -12,11 +12,13 @@ package metrics
 
 import (
 	"net/http"
-	"runtime/debug"
+	"runtime"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/instamern/gram/internal/buildinfo"
 )
 
 // Metrics holds the server's series in a registry of its own (not
@@ -72,20 +74,12 @@ func (m *Metrics) Register(cs ...prometheus.Collector) error {
 	return nil
 }
 
-// buildInfo is gram_build_info, always 1, labelled with the module
-// version, the VCS revision and the Go version of the binary.
+// buildInfo is gram_build_info, always 1, labelled with the build's
+// version and commit (buildinfo) and the Go version.
 func buildInfo() prometheus.Collector {
-	version, revision, goVersion := "(devel)", "", ""
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		version, goVersion = bi.Main.Version, bi.GoVersion
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" {
-				revision = s.Value
-			}
-		}
-	}
+	b := buildinfo.Get()
 	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: "gram_build_info", Help: "The running build: always 1, labelled.",
-		ConstLabels: prometheus.Labels{"version": version, "revision": revision, "goversion": goVersion}})
+		ConstLabels: prometheus.Labels{"version": b.Version, "commit": b.Commit, "goversion": runtime.Version()}})
 	g.Set(1)
 	return g
 }
