@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -15,7 +14,8 @@ func (s *Server) handleWelcome(w http.ResponseWriter, _ *http.Request) error {
 	return nil
 }
 
-// handleHealthz reports that the process is alive, and its version.
+// handleHealthz reports that the process is alive, and its version. It
+// checks no dependency: a restart would not bring one back.
 func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) error {
 	return ok(w, http.StatusOK, envelope{Message: "alive", Data: liveness{Version: s.cfg.Version}})
 }
@@ -25,10 +25,6 @@ type liveness struct {
 	Version string `json:"version,omitempty"`
 }
 
-// readyTimeout bounds the database check of /readyz, so that a load
-// balancer hears of a stalled database at once rather than timing out.
-const readyTimeout = time.Second
-
 // errDraining is /readyz's answer once Drain was called.
 var errDraining = gram.Errorf(gram.EUNAVAILABLE, "The server is draining: it is shutting down and takes no new work.")
 
@@ -37,28 +33,38 @@ var errDraining = gram.Errorf(gram.EUNAVAILABLE, "The server is draining: it is 
 // that still come. A replica calls it first when it is told to stop.
 func (s *Server) Drain() { s.draining.Store(true) }
 
-// handleReadyz reports 503 while draining (see Drain), and whether the
-// database answers (503 when not) and, in data, where rate limits are
-// counted. While Redis does not answer,
-// the limits are counted in process ("degraded": true): the server still
-// serves, with every limit, so it stays ready.
+// handleReadyz answers 503 while draining (see Drain); else it checks
+// every dependency at once (readiness.go): 200 when each required one
+// answers, else 503 with the same detail in a fail envelope. data also
+// says where rate limits are counted: while Redis does not answer they
+// are counted in process ("degraded": true), and the server, still
+// serving with every limit, stays ready.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	if s.draining.Load() {
 		return errDraining
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
-	defer cancel()
-	if err := s.svc.Ping(ctx); err != nil {
-		s.log.WarnContext(r.Context(), "readyz", "err", err)
-		return gram.Errorf(gram.EUNAVAILABLE, "The database is not reachable.")
-	}
+	checks, failed := s.runChecks(r)
 	st := ratelimit.StatusOf(s.limiter)
-	return ok(w, http.StatusOK, envelope{Message: "ready", Data: readiness{RateLimits: limitsView{st.Store, st.Degraded, st.Since}}})
+	data := readiness{Checks: checks, RateLimits: limitsView{st.Store, st.Degraded, st.Since}}
+	if failed != "" {
+		w.Header().Set("Retry-After", retryAfter)
+		encode(w, http.StatusServiceUnavailable, notReady{Status: "fail", Message: "Not ready: " + failed + " failed its check.", Data: data})
+		return nil
+	}
+	return ok(w, http.StatusOK, envelope{Message: "ready", Data: data})
 }
 
 // readiness is the data of /readyz.
 type readiness struct {
-	RateLimits limitsView `json:"rateLimits"`
+	Checks     []checkView `json:"checks"`
+	RateLimits limitsView  `json:"rateLimits"`
+}
+
+// notReady is the 503 of /readyz: the fail envelope, with the detail.
+type notReady struct {
+	Status  string    `json:"status"`
+	Message string    `json:"message"`
+	Data    readiness `json:"data"`
 }
 
 // limitsView is where rate limits are counted: "redis" or "memory", and

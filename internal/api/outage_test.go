@@ -101,7 +101,10 @@ func postgresOutage(t *testing.T, fail, mend func(*testenv.Proxy), msg string) {
 	st, body, hd, took = h.timed(t, "POST", "/instamern/posts/comments/"+postID, alice.Token, map[string]any{"comment": "lost?"})
 	wantOutage(t, "comment", st, body, hd, took, msg)
 	st, body, hd, took = h.timed(t, "GET", "/readyz", "", nil)
-	wantOutage(t, "readyz", st, body, hd, took, "The database is not reachable.")
+	wantOutage(t, "readyz", st, body, hd, took, "Not ready: database failed its check.")
+	if db, _ := list(t, body, "data", "checks")[0].(map[string]any); db["name"] != "database" || db["ok"] != false || db["error"] == "" {
+		t.Errorf("readyz during the outage: database entry %v, want it failed with a reason", db)
+	}
 
 	mend(proxy)
 	h.waitRecovered(t)

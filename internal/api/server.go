@@ -61,6 +61,8 @@ type Config struct {
 	Instance string
 	// Observer hears of every request and rate-limit refusal; nil is none.
 	Observer Observer
+	// Checks are the dependencies /readyz checks besides the database.
+	Checks []Check
 }
 
 // Server is the HTTP API.

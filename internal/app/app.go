@@ -63,6 +63,7 @@ type App struct {
 	// metrics and metricsLn are set when METRICS_ADDR is (openMetrics).
 	metrics   *metrics.Metrics
 	metricsLn net.Listener
+	mailCheck *backgroundCheck // the mail transport's readiness, when it has a check
 	closers   []func() error
 }
 
@@ -157,7 +158,7 @@ func (a *App) wire(ctx context.Context, ov Overrides) error {
 			return fmt.Errorf("UPLOAD_TEMP_DIR: %w", err)
 		}
 	}
-	a.api = api.NewServer(a.Service, a.apiConfig(ov.API), limiter, a.log)
+	a.api = api.NewServer(a.Service, a.apiConfig(ov.API, limiter), limiter, a.log)
 	a.Handler = a.api
 	return nil
 }
@@ -215,8 +216,9 @@ func (a *App) openLimiter(ctx context.Context, given ratelimit.Limiter) (ratelim
 	return l, nil
 }
 
-// apiConfig is the HTTP part of the Config, then adjust.
-func (a *App) apiConfig(adjust func(*api.Config)) api.Config {
+// apiConfig is the HTTP part of the Config, with the readiness checks of
+// the dependencies wired (limiter is the rate limiter's), then adjust.
+func (a *App) apiConfig(adjust func(*api.Config), limiter ratelimit.Limiter) api.Config {
 	c, l := a.Config, a.Config.Limits
 	ac := api.Config{Production: c.Production(), TLS: c.TLSCertFile != "", CORSOrigins: c.CORSOrigins, JWTSecrets: c.JWTSecrets,
 		SignupLimit: l.Signup, LoginLimit: l.Login, ResetLimit: l.Reset, AccountLimit: l.Account, WriteLimit: l.Write, ReadLimit: l.Read,
@@ -228,6 +230,7 @@ func (a *App) apiConfig(adjust func(*api.Config)) api.Config {
 	if a.metrics != nil {
 		ac.Observer = a.metrics
 	}
+	ac.Checks, a.mailCheck = readinessChecks(a.Blobs, a.sender.Transport, limiter, c.RedisURL)
 	if adjust != nil {
 		adjust(&ac)
 	}

@@ -13,7 +13,8 @@ type Runner func(ctx context.Context)
 
 // Runners are a server's background work: the outbox sender, the media
 // deleter, the story and media sweeps, the one-off public media check and,
-// with METRICS_ADDR, the metrics listener.
+// with METRICS_ADDR, the metrics listener, and the mail transport's
+// readiness check.
 // An App from OpenService has none.
 func (a *App) Runners() []Runner {
 	if a.sender == nil {
@@ -22,6 +23,9 @@ func (a *App) Runners() []Runner {
 	rs := []Runner{a.SendMail, a.DeleteMedia, a.SweepStories, a.SweepMedia, a.CheckPublicMedia}
 	if a.metrics != nil {
 		rs = append(rs, a.ServeMetrics)
+	}
+	if a.mailCheck != nil {
+		rs = append(rs, a.mailCheck.Run)
 	}
 	return rs
 }

@@ -97,6 +97,16 @@ func (f *Failover) Status() Status {
 	return Status{Store: "redis"}
 }
 
+// Check checks the shared store itself, whatever the breaker says, when
+// it can be checked (it has a Check method, as redislimit's has); else it
+// reports nothing wrong.
+func (f *Failover) Check(ctx context.Context) error {
+	if c, ok := f.shared.(interface{ Check(context.Context) error }); ok {
+		return c.Check(ctx)
+	}
+	return nil
+}
+
 // useShared reports whether this call goes to the store: always while
 // the breaker is closed; while it is open, one call (the probe) once
 // CoolDown is over.

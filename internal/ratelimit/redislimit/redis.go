@@ -59,6 +59,9 @@ func dial(url, prefix string, now func() time.Time) (*Limiter, error) {
 	return &Limiter{client: redis.NewClient(opt), prefix: prefix, now: now}, nil
 }
 
+// Check pings Redis.
+func (l *Limiter) Check(ctx context.Context) error { return l.client.Ping(ctx).Err() }
+
 // Close closes the connection pool.
 func (l *Limiter) Close() error { return l.client.Close() }
 
