@@ -151,15 +151,29 @@ func (c *cluster) wantClientAddr(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
+	// The access log line is written after the answer: wait for it.
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if line, ok := c.loggedRequest(id); ok {
+			if !strings.Contains(line, `"ip":"127.0.0.2"`) {
+				t.Fatalf("the replica logged %s; want the client's address 127.0.0.2", line)
+			}
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no replica logged request %s", id)
+}
+
+// loggedRequest returns the access log line of the request with this id,
+// from whichever replica served it.
+func (c *cluster) loggedRequest(id string) (string, bool) {
 	for _, g := range c.reps {
 		for line := range strings.Lines(g.out.String()) {
 			if strings.Contains(line, `"request_id":"`+id+`"`) {
-				if !strings.Contains(line, `"ip":"127.0.0.2"`) {
-					t.Fatalf("the replica logged %s; want the client's address 127.0.0.2", line)
-				}
-				return
+				return line, true
 			}
 		}
 	}
-	t.Fatalf("no replica logged request %s", id)
+	return "", false
 }

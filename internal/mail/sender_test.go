@@ -140,6 +140,22 @@ func (s *memOutbox) get(id string) gram.OutboxMail {
 	return *s.mails[id]
 }
 
+// waitSent waits until the outbox records message id as sent, and returns
+// it. Mailpit can hold a message a moment before the sender, whose send
+// has just returned, marks it sent: a check right after the mail arrives
+// would race the mark.
+func (s *memOutbox) waitSent(t *testing.T, id string) gram.OutboxMail {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		m := s.get(id)
+		if !m.SentAt.IsZero() || time.Now().After(deadline) {
+			return m
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func (s *memOutbox) pending() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -95,7 +95,7 @@ func TestSender_MailpitHungSendDoesNotBlock(t *testing.T) {
 	}
 	proxy.Thaw()
 	checkMailpit(t, mailpitFind(t, hungRcpt), hung)
-	if got := store.get(hung.ID); got.SentAt.IsZero() || got.Attempts != 1 {
+	if got := store.waitSent(t, hung.ID); got.SentAt.IsZero() || got.Attempts != 1 {
 		t.Errorf("hung message after the thaw: %+v; want sent in its first attempt", got)
 	}
 }
@@ -110,7 +110,7 @@ func TestSender_MailpitHungSendTimesOut(t *testing.T) {
 	rcpt, m := hangFirst(t, proxy, store, s)
 	proxy.ThawNew() // the retry gets a working connection; the first stays hung
 	checkMailpit(t, mailpitFind(t, rcpt), m)
-	got := store.get(m.ID)
+	got := store.waitSent(t, m.ID)
 	if got.SentAt.IsZero() || got.Attempts != 2 {
 		t.Errorf("after the retry: %+v; want sent in the second attempt", got)
 	}
