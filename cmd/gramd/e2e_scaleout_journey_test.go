@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -163,6 +164,30 @@ func (c *cluster) wantClientAddr(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("no replica logged request %s", id)
+}
+
+// answeredWhole reports whether the replica named instance logged the
+// request with this id as answered with status (a non-zero status the
+// client saw): the replica finished it, whatever became of the body later.
+func (c *cluster) answeredWhole(id string, status int, instance string) bool {
+	if status == 0 || instance == replicaName(2) {
+		return false
+	}
+	// Request ids repeat across the test's loads: read the last line with
+	// this id in that replica's own log.
+	for i, g := range c.reps {
+		if replicaName(i) != instance {
+			continue
+		}
+		last := ""
+		for line := range strings.Lines(g.out.String()) {
+			if strings.Contains(line, `"request_id":"`+id+`"`) {
+				last = line
+			}
+		}
+		return strings.Contains(last, fmt.Sprintf(`"status":%d,`, status))
+	}
+	return false
 }
 
 // loggedRequest returns the access log line of the request with this id,
