@@ -97,9 +97,47 @@ func launchGramd(t *testing.T, dir string, tlsClient *http.Client, extra ...stri
 			port = v // a replica restarted on its port
 		}
 	}
-	if port == "" {
-		port = freePort(t)
+	if port != "" {
+		g := spawnGramd(t, dir, port, tlsClient, extra...)
+		g.waitHealthy()
+		return g
 	}
+	// A free port can be taken by another test between freePort and the
+	// server's bind: start again on another one.
+	for attempt := 1; ; attempt++ {
+		g := spawnGramd(t, dir, freePort(t), tlsClient, extra...)
+		if attempt < 4 && g.lostPort() {
+			continue
+		}
+		g.waitHealthy()
+		return g
+	}
+}
+
+// lostPort waits until the server is healthy or has exited, and reports
+// whether it exited because its port was taken.
+func (g *gramd) lostPort() bool {
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-g.done:
+			return strings.Contains(g.out.String(), "address already in use")
+		default:
+		}
+		if res, err := g.client.Get(g.base + "/healthz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return false
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
+}
+
+// spawnGramd starts the binary on port without waiting for it.
+func spawnGramd(t *testing.T, dir, port string, tlsClient *http.Client, extra ...string) *gramd {
+	t.Helper()
 	g := &gramd{t: t, dir: dir, base: "http://localhost:" + port, client: http.DefaultClient, out: &syncBuffer{}, done: make(chan struct{})}
 	if tlsClient != nil {
 		g.base, g.client = "https://localhost:"+port, tlsClient
@@ -130,7 +168,6 @@ func launchGramd(t *testing.T, dir string, tlsClient *http.Client, extra ...stri
 			t.Logf("gramd output:\n%s", g.out.String())
 		}
 	})
-	g.waitHealthy()
 	return g
 }
 
