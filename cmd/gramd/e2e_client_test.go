@@ -186,14 +186,8 @@ func wantMessage(t *testing.T, r *reply, msg string) {
 // fetchImage GETs a media URL and returns the decoded dimensions.
 func fetchImage(t *testing.T, url string) image.Config {
 	t.Helper()
-	res, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := getOK(t, url)
 	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: status %d, want 200", url, res.StatusCode)
-	}
 	if ct := res.Header.Get("Content-Type"); ct != "image/jpeg" {
 		t.Fatalf("GET %s: Content-Type %q, want image/jpeg", url, ct)
 	}
@@ -202,6 +196,20 @@ func fetchImage(t *testing.T, url string) image.Config {
 		t.Fatalf("GET %s: decode: format %q, %v", url, format, err)
 	}
 	return cfg
+}
+
+// getOK GETs url and requires a 200; the caller closes the body.
+func getOK(t *testing.T, url string) *http.Response {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK {
+		res.Body.Close()
+		t.Fatalf("GET %s: %s, want 200", url, res.Status)
+	}
+	return res
 }
 
 // wantGone requires a media URL to answer 404.

@@ -121,14 +121,8 @@ func mailpitResets(t *testing.T, base, addr string, d time.Duration) []string {
 
 func mailpitGet(t *testing.T, u string, v any) {
 	t.Helper()
-	res, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := getOK(t, u)
 	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s", u, res.Status)
-	}
 	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
 		t.Fatalf("GET %s: %v", u, err)
 	}

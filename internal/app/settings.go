@@ -150,6 +150,3 @@ func refersTo(template string, names map[string]bool) bool {
 	os.Expand(template, func(ref string) string { found = found || names[ref]; return "" })
 	return found
 }
-
-// Values returns the effective value of every setting, in table order.
-func (c Config) Values() []Value { return slices.Clone(c.values) }
