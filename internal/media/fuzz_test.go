@@ -27,6 +27,7 @@ func FuzzProcess(f *testing.F) {
 		encGIF(f, pal),
 		webpGrey,
 		webpTransparent,
+		withSegment(encJPEG(f, quadImage(8, 8)), iccSegments(iccProfileBytes(p3Colorants, srgbPara), 1000)[0]),
 		ftyp("heic", "mif1"),
 	} {
 		f.Add(seed, uint8(gram.ImagePost))

@@ -9,8 +9,9 @@
 // upload into memory; reject a JPEG of more than 100 scans; decode; apply
 // the JPEG Exif orientation (orientation in PNG eXIf or WebP EXIF chunks is
 // ignored, as browsers mostly do); flatten transparency onto white; crop
-// and resize; encode as baseline JPEG, which drops all metadata (Exif, GPS,
-// ICC, text chunks).
+// and resize; convert the colours of an image with an embedded
+// wide-gamut ICC profile (Display P3 and the like) to sRGB (icc.go); encode
+// as baseline JPEG, which drops all metadata (Exif, GPS, ICC, text chunks).
 //
 // Geometry, computed on the correctly oriented image:
 //
@@ -168,7 +169,13 @@ func (p *Processor) render(ctx context.Context, data []byte, f format, cfg image
 	var out *image.RGBA
 	// Decoders can return unusual images (odd bounds, palettes); a panic
 	// on one must cost a request, not the process.
-	if err := guard(func() error { out = transform(flatten(m), o, t); return nil }); err != nil {
+	if err := guard(func() error {
+		out = transform(flatten(m), o, t)
+		if c := parseICC(iccProfile(data, f)); c != nil {
+			c.apply(out.Pix) // after resizing: far fewer pixels
+		}
+		return nil
+	}); err != nil {
 		return nil, errBroken()
 	}
 	if err := ctx.Err(); err != nil {
