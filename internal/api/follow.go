@@ -3,9 +3,14 @@ package api
 import "net/http"
 
 func (s *Server) handleFollow(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.svc.Follow(r.Context(), currentUser(r.Context()), r.PathValue("username"))
-	if err != nil {
+	t, requested, err := s.svc.Follow(r.Context(), currentUser(r.Context()), r.PathValue("username"))
+	switch {
+	case err != nil:
 		return err
+	case requested:
+		// The original client shows the message of any success: the
+		// follow button keeps working on a private account.
+		return ok(w, http.StatusOK, envelope{Message: "Your follow request has been sent to " + t.Username + "."})
 	}
 	return ok(w, http.StatusOK, envelope{Message: "Now, you are following " + t.Username})
 }

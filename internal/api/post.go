@@ -12,7 +12,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	feed, err := s.svc.Feed(r.Context(), page)
+	feed, err := s.svc.Feed(r.Context(), currentUser(r.Context()), page)
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ type detailView struct {
 }
 
 func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.svc.PostByID(r.Context(), r.PathValue("id"), gram.Page{})
+	d, err := s.svc.PostByID(r.Context(), currentUser(r.Context()), r.PathValue("id"), gram.Page{})
 	if err != nil {
 		return err
 	}

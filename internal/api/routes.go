@@ -38,9 +38,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	// Users (the original API's U1-U19).
 	route("GET /instamern/users", read(s.optionalUser(s.handleSuggestUsers)))
-	route("GET /instamern/users/id/{id}", read(s.handle(s.handleUserByID)))
-	route("GET /instamern/users/username/{username}", read(s.handle(s.handleUserByUsername)))
-	route("GET /instamern/users/search/{username}", read(s.handle(s.handleSearchUsers)))
+	route("GET /instamern/users/id/{id}", read(s.optionalUser(s.handleUserByID)))
+	route("GET /instamern/users/username/{username}", read(s.optionalUser(s.handleUserByUsername)))
+	route("GET /instamern/users/search/{username}", read(s.optionalUser(s.handleSearchUsers)))
 	route("POST /instamern/users/signup", signup(s.handle(s.handleSignup)))
 	route("POST /instamern/users/login", s.handle(s.handleLogin)) // loginLimit
 	route("POST /instamern/users/forgot-password", reset(s.handle(s.handleForgotPassword)))
@@ -62,9 +62,26 @@ func (s *Server) routes(mux *http.ServeMux) {
 	route("DELETE /instamern/users/sessions", write(s.requireUser(s.handleEndOtherSessions)))
 	route("DELETE /instamern/users/sessions/{id}", write(s.requireUser(s.handleEndSession)))
 
+	// Safety and privacy: blocks, mutes, the private setting and follow
+	// requests (the domain's Relation decides who sees what).
+	route("POST /instamern/users/block/{username}", write(s.requireUser(s.edgeAction(s.svc.Block, "You have blocked "))))
+	route("POST /instamern/users/unblock/{username}", write(s.requireUser(s.edgeAction(s.svc.Unblock, "You have unblocked "))))
+	route("POST /instamern/users/mute/{username}", write(s.requireUser(s.edgeAction(s.svc.Mute, "You have muted "))))
+	route("POST /instamern/users/unmute/{username}", write(s.requireUser(s.edgeAction(s.svc.Unmute, "You have unmuted "))))
+	route("GET /instamern/users/blocks", read(s.requireUser(s.edgeList(s.svc.BlockedUsers))))
+	route("GET /instamern/users/mutes", read(s.requireUser(s.edgeList(s.svc.MutedUsers))))
+	route("PATCH /instamern/users/privacy", write(s.requireUser(s.handleSetPrivacy)))
+	route("GET /instamern/users/follow-requests", read(s.requireUser(s.edgeList(s.svc.FollowRequests))))
+	route("POST /instamern/users/follow-requests/{username}/approve",
+		write(s.requireUser(s.edgeAction(s.svc.ApproveFollowRequest, "You have approved the follow request of "))))
+	route("POST /instamern/users/follow-requests/{username}/reject",
+		write(s.requireUser(s.edgeAction(s.svc.RejectFollowRequest, "You have rejected the follow request of "))))
+	route("DELETE /instamern/users/follow-requests/{username}",
+		write(s.requireUser(s.edgeAction(s.svc.CancelFollowRequest, "You have withdrawn your follow request to "))))
+
 	// Posts and comments (P1-P8) and stories (S1-S2, plus delete).
-	route("GET /instamern/posts", read(s.handle(s.handleFeed)))
-	route("GET /instamern/posts/{id}", read(s.handle(s.handlePost)))
+	route("GET /instamern/posts", read(s.optionalUser(s.handleFeed)))
+	route("GET /instamern/posts/{id}", read(s.optionalUser(s.handlePost)))
 	file("POST /instamern/posts/upload", write(s.requireUser(s.handleUploadPost)))
 	route("POST /instamern/posts/like/{id}", write(s.requireUser(s.handleLikePost)))
 	route("POST /instamern/posts/update/{id}", write(s.requireUser(s.handleUpdatePost)))

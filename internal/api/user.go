@@ -15,12 +15,12 @@ func (s *Server) handleSuggestUsers(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) handleUserByID(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.svc.ProfileByID(r.Context(), r.PathValue("id"))
+	p, err := s.svc.ProfileByID(r.Context(), currentUser(r.Context()), r.PathValue("id"))
 	return s.writeProfile(w, r, p, err)
 }
 
 func (s *Server) handleUserByUsername(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.svc.ProfileByUsername(r.Context(), r.PathValue("username"))
+	p, err := s.svc.ProfileByUsername(r.Context(), currentUser(r.Context()), r.PathValue("username"))
 	return s.writeProfile(w, r, p, err)
 }
 
@@ -32,7 +32,7 @@ func (s *Server) writeProfile(w http.ResponseWriter, r *http.Request, p *gram.Pr
 }
 
 func (s *Server) handleSearchUsers(w http.ResponseWriter, r *http.Request) error {
-	users, err := s.svc.SearchUsers(r.Context(), r.PathValue("username"))
+	users, err := s.svc.SearchUsers(r.Context(), currentUser(r.Context()), r.PathValue("username"))
 	if err != nil {
 		return err
 	}

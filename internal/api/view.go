@@ -51,13 +51,17 @@ func (s *Server) userCards(ctx context.Context, users []*gram.User) []userCard {
 	return out
 }
 
-// profileView is a public profile (U2, U3).
+// profileView is a public profile (U2, U3). Private says the account is
+// private; Restricted that its lists are left empty because the viewer
+// does not follow it.
 type profileView struct {
 	userCard
 	Followers  []string   `json:"followers"`
 	Followings []string   `json:"followings"`
 	Posts      []postView `json:"posts"`
 	CreatedAt  string     `json:"createdAt"`
+	Private    bool       `json:"private"`
+	Restricted bool       `json:"restricted,omitempty"`
 }
 
 func (s *Server) profileView(ctx context.Context, p *gram.Profile) profileView {
@@ -66,7 +70,7 @@ func (s *Server) profileView(ctx context.Context, p *gram.Profile) profileView {
 		posts = append(posts, s.postView(ctx, post, nil))
 	}
 	return profileView{userCard: s.userCard(ctx, p.User), Followers: nonNil(p.Followers), Followings: nonNil(p.Followings),
-		Posts: posts, CreatedAt: isoTime(p.User.CreatedAt)}
+		Posts: posts, CreatedAt: isoTime(p.User.CreatedAt), Private: p.User.Private, Restricted: p.Restricted}
 }
 
 // meView is the caller's own account (U9 and the auth responses): the

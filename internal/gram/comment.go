@@ -25,7 +25,8 @@ func (c *Comment) CanDelete(u *User, p *Post) bool {
 // msgCommentExists answers a comment the store already has.
 const msgCommentExists = "This comment already exists."
 
-// AddComment comments on a post and notifies its author (unless that is u).
+// AddComment comments on a post and notifies its author (unless that is
+// u). Only a viewer who may interact with the author may comment.
 func (s *Service) AddComment(ctx context.Context, u *User, postID, text string) (*Comment, error) {
 	const notFound = "Not found any posts to comment."
 	text = CleanText(text)
@@ -34,12 +35,10 @@ func (s *Service) AddComment(ctx context.Context, u *User, postID, text string) 
 		return nil, Errorf(EINVALID, "Comment cannot be blank.")
 	case utf8.RuneCountInString(text) > CommentMax:
 		return nil, Errorf(EINVALID, "A comment cannot be longer than %d characters.", CommentMax)
-	case !ValidID(postID):
-		return nil, Errorf(ENOTFOUND, notFound)
 	}
-	p, err := s.store.PostByID(ctx, postID)
+	p, err := s.visiblePost(ctx, u, postID, notFound, true)
 	if err != nil {
-		return nil, storeErr(err, notFound, msgPostExists)
+		return nil, err
 	}
 	now := s.now()
 	c := &Comment{ID: NewID(now), PostID: p.ID, AuthorID: u.ID, Text: text, CreatedAt: now}

@@ -8,15 +8,13 @@ const msgLikedTwice = "You cannot like a post twice."
 
 // ToggleLike likes the post, or unlikes it if u already likes it, and
 // reports whether it is now liked. The author is notified of a like (not
-// of their own, and only once per liker).
+// of their own, and only once per liker). Only a viewer who may
+// interact with the author (Relation.CanInteract) may like.
 func (s *Service) ToggleLike(ctx context.Context, u *User, postID string) (bool, error) {
 	const notFound = "Not found posts to like."
-	if !ValidID(postID) {
-		return false, Errorf(ENOTFOUND, notFound)
-	}
-	p, err := s.store.PostByID(ctx, postID)
+	p, err := s.visiblePost(ctx, u, postID, notFound, true)
 	if err != nil {
-		return false, storeErr(err, notFound, msgPostExists)
+		return false, err
 	}
 	now := s.now()
 	var n *Notification

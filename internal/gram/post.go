@@ -3,6 +3,7 @@ package gram
 import (
 	"context"
 	"io"
+	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -62,14 +63,16 @@ type PostDetail struct {
 	Comments []*Comment
 }
 
-// PostByID returns a post with its likers and comments (oldest first).
-func (s *Service) PostByID(ctx context.Context, id string, comments Page) (*PostDetail, error) {
-	if !ValidID(id) {
-		return nil, Errorf(ENOTFOUND, "The post no longer active.")
-	}
-	p, err := s.store.PostByID(ctx, id)
+// PostByID returns a post with its likers and comments (oldest first),
+// as viewer (nil: nobody logged in) may see it: not found when a block
+// stands between the viewer and its author, forbidden when the author is
+// private and not followed; likers and comments of accounts blocked
+// either way with the viewer are left out.
+func (s *Service) PostByID(ctx context.Context, viewer *User, id string, comments Page) (*PostDetail, error) {
+	const notFound = "The post no longer active."
+	p, err := s.visiblePost(ctx, viewer, id, notFound, false)
 	if err != nil {
-		return nil, storeErr(err, "The post no longer active.", msgPostExists)
+		return nil, err
 	}
 	likes, err := s.store.LikerIDs(ctx, []string{id}, s.cfg.ListCap)
 	if err != nil {
@@ -79,7 +82,42 @@ func (s *Service) PostByID(ctx context.Context, id string, comments Page) (*Post
 	if err != nil {
 		return nil, err
 	}
-	return &PostDetail{Post: p, Likes: likes[id], Comments: cs}, nil
+	ids := slices.Clone(likes[id])
+	for _, c := range cs {
+		ids = append(ids, c.AuthorID)
+	}
+	sh, err := s.Shield(ctx, viewer, ids)
+	if err != nil {
+		return nil, err
+	}
+	cs = slices.DeleteFunc(cs, func(c *Comment) bool { return sh.Hides(c.AuthorID) })
+	return &PostDetail{Post: p, Likes: sh.Keep(likes[id]), Comments: cs}, nil
+}
+
+// visiblePost loads post id for viewer, who must see its author's
+// content (CanSeeContent) or, to like or comment (interact), may interact
+// with the author (CanInteract); a post hidden from the viewer is not
+// found (notFound).
+func (s *Service) visiblePost(ctx context.Context, viewer *User, id, notFound string, interact bool) (*Post, error) {
+	if !ValidID(id) {
+		return nil, Errorf(ENOTFOUND, "%s", notFound)
+	}
+	p, err := s.store.PostByID(ctx, id)
+	if err != nil {
+		return nil, storeErr(err, notFound, msgPostExists)
+	}
+	r, err := s.relationTo(ctx, viewer, p.AuthorID)
+	switch {
+	case isNotFound(err):
+		return nil, Errorf(ENOTFOUND, "%s", notFound)
+	case err != nil:
+		return nil, err
+	case interact && !r.CanInteract():
+		return nil, interactErr(r, notFound)
+	case !r.CanSeeContent():
+		return nil, contentErr(r, notFound)
+	}
+	return p, nil
 }
 
 // FeedPage is one page of the feed with each post's likers (capped;
@@ -91,23 +129,44 @@ type FeedPage struct {
 	Next  Page
 }
 
-// Feed returns a page of posts, newest first.
-func (s *Service) Feed(ctx context.Context, page Page) (*FeedPage, error) {
+// Feed returns a page of the posts viewer (nil: nobody logged in) may
+// have in a feed (Relation.InFeed, applied by the store's query), newest
+// first.
+func (s *Service) Feed(ctx context.Context, viewer *User, page Page) (*FeedPage, error) {
 	page = s.clampPage(page, s.cfg.FeedLimit)
-	posts, err := s.store.Feed(ctx, page)
+	posts, err := s.store.Feed(ctx, viewerID(viewer), page)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(posts))
-	for i, p := range posts {
-		ids[i] = p.ID
-	}
-	likes, err := s.store.LikerIDs(ctx, ids, s.cfg.ListCap)
+	likes, err := s.PostLikers(ctx, viewer, posts)
 	if err != nil {
 		return nil, err
 	}
 	next := nextPage(posts, page, func(p *Post) (time.Time, string) { return p.CreatedAt, p.ID })
 	return &FeedPage{Posts: posts, Likes: likes, Next: next}, nil
+}
+
+// PostLikers returns, for each of posts, up to ListCap ids of its likers
+// that viewer may see (one store lookup for the likers, one for the
+// shield).
+func (s *Service) PostLikers(ctx context.Context, viewer *User, posts []*Post) (map[string][]string, error) {
+	ids := make([]string, len(posts))
+	for i, p := range posts {
+		ids[i] = p.ID
+	}
+	likes, err := s.store.LikerIDs(ctx, ids, s.cfg.ListCap)
+	if err != nil || viewer == nil {
+		return likes, err
+	}
+	var all []string
+	for _, l := range likes {
+		all = append(all, l...)
+	}
+	sh, err := s.Shield(ctx, viewer, all)
+	for id, l := range likes {
+		likes[id] = sh.Keep(l)
+	}
+	return likes, err
 }
 
 // UpdatePost changes a post's caption; only its author may.

@@ -2,40 +2,63 @@ package gram
 
 import (
 	"context"
+	"slices"
 	"strconv"
 )
 
-// Profile is a user with the lists a profile page shows.
+// Profile is a user with the lists a profile page shows. Restricted
+// profiles (a private account the viewer does not follow) have none.
 type Profile struct {
 	User       *User
 	Posts      []*Post
 	Followers  []string // user ids, capped
 	Followings []string // user ids, capped
+	Restricted bool
 }
 
-// ProfileByID returns the public profile of an active user.
-func (s *Service) ProfileByID(ctx context.Context, id string) (*Profile, error) {
+// ProfileByID returns the profile of an active user as viewer (nil:
+// nobody logged in) may see it.
+func (s *Service) ProfileByID(ctx context.Context, viewer *User, id string) (*Profile, error) {
 	if !ValidID(id) {
 		return nil, Errorf(ENOTFOUND, "User not found.")
 	}
 	u, err := s.store.UserByID(ctx, id)
-	return s.profile(ctx, u, err)
+	return s.profile(ctx, viewer, u, err)
 }
 
-// ProfileByUsername returns the public profile of an active user.
-func (s *Service) ProfileByUsername(ctx context.Context, username string) (*Profile, error) {
+// ProfileByUsername returns the profile of an active user as viewer may
+// see it.
+func (s *Service) ProfileByUsername(ctx context.Context, viewer *User, username string) (*Profile, error) {
 	u, err := s.store.UserByUsername(ctx, NormalizeUsername(username))
-	return s.profile(ctx, u, err)
+	return s.profile(ctx, viewer, u, err)
 }
 
-func (s *Service) profile(ctx context.Context, u *User, err error) (*Profile, error) {
+// profile answers an account hidden from the viewer (blocked either way)
+// as one that does not exist, and a private one the viewer does not
+// follow with its card alone.
+func (s *Service) profile(ctx context.Context, viewer, u *User, err error) (*Profile, error) {
 	if err != nil {
 		return nil, storeErr(err, "User not found.", msgUserExists)
 	}
 	if !u.Active {
 		return nil, Errorf(ENOTFOUND, "That user is no longer active.")
 	}
-	return s.fullProfile(ctx, u)
+	r, err := s.Relation(ctx, viewer, u)
+	switch {
+	case err != nil:
+		return nil, err
+	case !r.CanSeeProfile():
+		return nil, Errorf(ENOTFOUND, "User not found.")
+	case !r.CanSeeContent():
+		return &Profile{User: u, Restricted: true}, nil
+	}
+	p, err := s.fullProfile(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	sh, err := s.Shield(ctx, viewer, append(slices.Clone(p.Followers), p.Followings...))
+	p.Followers, p.Followings = sh.Keep(p.Followers), sh.Keep(p.Followings)
+	return p, err
 }
 
 // fullProfile loads the lists shown with a user, each capped.
@@ -54,14 +77,24 @@ func (s *Service) fullProfile(ctx context.Context, u *User) (*Profile, error) {
 	return p, nil
 }
 
-// CurrentUser returns the caller's own profile and newest notifications.
+// CurrentUser returns the caller's own profile and newest notifications,
+// less those from accounts blocked either way with the caller.
 func (s *Service) CurrentUser(ctx context.Context, u *User) (*Profile, []*Notification, error) {
 	p, err := s.fullProfile(ctx, u)
 	if err != nil {
 		return nil, nil, err
 	}
-	n, err := s.store.NotificationsFor(ctx, u.ID, s.cfg.ListCap)
-	return p, n, err
+	notes, err := s.store.NotificationsFor(ctx, u.ID, s.cfg.ListCap)
+	if err != nil {
+		return nil, nil, err
+	}
+	actors := make([]string, len(notes))
+	for i, n := range notes {
+		actors[i] = n.ActorID
+	}
+	sh, err := s.Shield(ctx, u, actors)
+	notes = slices.DeleteFunc(notes, func(n *Notification) bool { return sh.Hides(n.ActorID) })
+	return p, notes, err
 }
 
 // ProfileUpdate is the allowlist of fields a user may edit on their

@@ -22,6 +22,13 @@ func (conflictStore) UserByUsername(_ context.Context, name string) (*User, erro
 	return &User{ID: "id-" + name, Username: name, Active: true}, nil
 }
 
+func (conflictStore) UserByID(_ context.Context, id string) (*User, error) {
+	return &User{ID: id, Username: id, Active: true}, nil
+}
+
+// Ties: nobody is tied to anybody.
+func (conflictStore) Ties(context.Context, string, string) (Ties, error) { return Ties{}, nil }
+
 func (conflictStore) ToggleLike(context.Context, string, string, time.Time, *Notification) (bool, error) {
 	return false, ErrConflict
 }
@@ -51,7 +58,7 @@ func TestStoreConflictMessages(t *testing.T) {
 		call       func() error
 	}{
 		{"Like", "You cannot like a post twice.", func() error { _, err := s.ToggleLike(ctx, me, postID); return err }},
-		{"Follow", "You already follow this user.", func() error { _, err := s.Follow(ctx, me, "bob"); return err }},
+		{"Follow", "You already follow this user.", func() error { _, _, err := s.Follow(ctx, me, "bob"); return err }},
 		{"Comment", "This comment already exists.", func() error { _, err := s.AddComment(ctx, me, postID, "hi"); return err }},
 		{"Post", "This post already exists.", func() error { return s.UpdatePost(ctx, &User{ID: "author"}, postID, "new") }},
 		{"Story", "This story already exists.", func() error { return s.DeleteStory(ctx, me, postID) }},

@@ -12,6 +12,8 @@ type Store interface {
 	Users
 	Sessions
 	Follows
+	FollowRequests
+	Blocks
 	Posts
 	Likes
 	Comments
@@ -106,6 +108,74 @@ type Follows interface {
 	FollowingIDs(ctx context.Context, userID string, limit int) ([]string, error)
 }
 
+// Edge is one account of a list of edges (blocks, mutes, follow
+// requests): the other account and when the edge was made. A page of
+// edges continues after the last edge of the previous one (CursorAt is
+// its CreatedAt, CursorID its UserID).
+type Edge struct {
+	UserID    string
+	CreatedAt time.Time
+}
+
+// FollowRequests persists requests to follow private accounts.
+type FollowRequests interface {
+	// RequestFollow records that requesterID asks to follow targetID and
+	// reports whether the request is new. Returns ErrNotFound if either
+	// user does not exist.
+	RequestFollow(ctx context.Context, requesterID, targetID string, at time.Time) (bool, error)
+	// FollowRequestsTo returns a page of the requests to follow targetID,
+	// newest first (Edge.UserID is the requester).
+	FollowRequestsTo(ctx context.Context, targetID string, page Page) ([]Edge, error)
+	// ApproveFollowRequest deletes the request and makes requesterID follow
+	// targetID (from at), in one transaction. Returns ErrNotFound if there
+	// is no such request.
+	ApproveFollowRequest(ctx context.Context, requesterID, targetID string, at time.Time) error
+	// DeleteFollowRequest deletes the request (rejected by the target, or
+	// cancelled by the requester) and reports whether there was one.
+	DeleteFollowRequest(ctx context.Context, requesterID, targetID string) (bool, error)
+}
+
+// Ties is how one account stands to another, as the store keeps it; a
+// Relation adds the two accounts.
+type Ties struct {
+	Follows   bool // the viewer follows the owner
+	Requested bool // the viewer asked to follow the owner, not yet answered
+	Blocks    bool // the viewer blocks the owner
+	BlockedBy bool // the owner blocks the viewer
+	Mutes     bool // the viewer mutes the owner
+}
+
+// Blocks persists blocks and mutes, and answers how accounts stand to
+// each other.
+type Blocks interface {
+	// Block makes blockerID block blockedID and deletes the follows and
+	// follow requests between the two, both ways, in one transaction. It
+	// reports whether the block is new. Returns ErrNotFound if either user
+	// does not exist, and ErrConflict (nothing changed) if blockerID would
+	// block more than max accounts.
+	Block(ctx context.Context, blockerID, blockedID string, at time.Time, max int) (bool, error)
+	// Unblock reports whether there was a block to remove.
+	Unblock(ctx context.Context, blockerID, blockedID string) (bool, error)
+	// Mute makes muterID mute mutedID and reports whether the mute is new.
+	// Returns ErrNotFound if either user does not exist, and ErrConflict
+	// (nothing changed) if muterID would mute more than max accounts.
+	Mute(ctx context.Context, muterID, mutedID string, at time.Time, max int) (bool, error)
+	// Unmute reports whether there was a mute to remove.
+	Unmute(ctx context.Context, muterID, mutedID string) (bool, error)
+	// BlockedUsers returns a page of the accounts userID blocks, newest
+	// block first.
+	BlockedUsers(ctx context.Context, userID string, page Page) ([]Edge, error)
+	// MutedUsers returns a page of the accounts userID mutes, newest mute
+	// first.
+	MutedUsers(ctx context.Context, userID string, page Page) ([]Edge, error)
+	// Ties returns how viewerID stands to ownerID, in one statement.
+	// Returns ErrNotFound if ownerID does not exist.
+	Ties(ctx context.Context, viewerID, ownerID string) (Ties, error)
+	// Shield returns, among ids (duplicates and viewerID itself allowed),
+	// those blocked either way with viewerID and those viewerID mutes.
+	Shield(ctx context.Context, viewerID string, ids []string) (Shield, error)
+}
+
 // Posts persists posts.
 type Posts interface {
 	// CreatePost inserts p with zero counters.
@@ -118,8 +188,13 @@ type Posts interface {
 	// notifications, queues the deletion of its photo and appends e (when
 	// not nil) to the audit log, in one transaction. Returns ErrNotFound.
 	DeletePost(ctx context.Context, id string, e *AuditEntry) error
-	// Feed returns a page of posts by active users, newest first.
-	Feed(ctx context.Context, page Page) ([]*Post, error)
+	// Feed returns a page of posts, newest first, by the active users
+	// whose posts may be listed to viewerID ("" for nobody logged in):
+	// public accounts, viewerID itself, and the private accounts viewerID
+	// follows, less the accounts blocked either way and those viewerID
+	// mutes (see Relation.InFeed; the filter is in the query, so a page is
+	// full whenever more posts follow).
+	Feed(ctx context.Context, viewerID string, page Page) ([]*Post, error)
 	// PostsByUser returns a page of the user's posts, newest first.
 	PostsByUser(ctx context.Context, userID string, page Page) ([]*Post, error)
 }
@@ -164,9 +239,10 @@ type Stories interface {
 	// appends e (when not nil) to the audit log, in one transaction.
 	// Returns ErrNotFound.
 	DeleteStory(ctx context.Context, id string, e *AuditEntry) error
-	// ActiveStories returns up to limit unexpired stories of active users,
-	// newest first.
-	ActiveStories(ctx context.Context, now time.Time, limit int) ([]*Story, error)
+	// ActiveStories returns up to limit unexpired stories, newest first,
+	// of the active users whose stories may be listed to viewerID (as
+	// Feed chooses them).
+	ActiveStories(ctx context.Context, viewerID string, now time.Time, limit int) ([]*Story, error)
 	// ExpiredStories returns up to limit stories that expired before now.
 	ExpiredStories(ctx context.Context, now time.Time, limit int) ([]*Story, error)
 }

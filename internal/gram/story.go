@@ -53,10 +53,12 @@ type StoryGroup struct {
 // MaxStories caps how many stories the story bar loads.
 const MaxStories = 1000
 
-// ActiveStories groups unexpired stories by user: the viewer's own group
-// first (when logged in), then by each user's newest story.
+// ActiveStories groups the unexpired stories viewer (nil: nobody logged
+// in) may have in a feed (Relation.InFeed, applied by the store's query)
+// by user: the viewer's own group first (when logged in), then by each
+// user's newest story.
 func (s *Service) ActiveStories(ctx context.Context, viewer *User) ([]StoryGroup, error) {
-	stories, err := s.store.ActiveStories(ctx, s.now(), MaxStories)
+	stories, err := s.store.ActiveStories(ctx, viewerID(viewer), s.now(), MaxStories)
 	if err != nil {
 		return nil, err
 	}

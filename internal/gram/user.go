@@ -3,6 +3,7 @@ package gram
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -36,6 +37,9 @@ type User struct {
 	SuspendedAt   time.Time
 	SuspendedBy   string // the staff user's id, or ActorCLI
 	SuspendReason string
+	// Private keeps the account's posts, stories and follow lists for its
+	// approved followers; following it asks the owner first.
+	Private bool
 }
 
 // Suspended reports whether staff have suspended u.
@@ -59,8 +63,11 @@ const msgUserExists = "This user already exists."
 // SearchLimit caps search results.
 const SearchLimit = 20
 
-// SearchUsers finds active users whose username contains term literally.
-func (s *Service) SearchUsers(ctx context.Context, term string) ([]*User, error) {
+// SearchUsers finds up to SearchLimit active users whose username
+// contains term literally, less those blocked either way with viewer
+// (nil: nobody logged in). It reads SearchLimit more than it answers, so
+// that blocked accounts seldom shorten the answer.
+func (s *Service) SearchUsers(ctx context.Context, viewer *User, term string) ([]*User, error) {
 	term = NormalizeUsername(term)
 	if term == "" {
 		return []*User{}, nil
@@ -68,11 +75,31 @@ func (s *Service) SearchUsers(ctx context.Context, term string) ([]*User, error)
 	if len(term) > 64 {
 		term = truncate(term, 64)
 	}
-	return s.store.SearchUsers(ctx, term, SearchLimit)
+	limit := SearchLimit
+	if viewer != nil {
+		limit *= 2
+	}
+	users, err := s.store.SearchUsers(ctx, term, limit)
+	if err != nil {
+		return nil, err
+	}
+	users, err = s.shieldUsers(ctx, viewer, users)
+	return users[:min(len(users), SearchLimit)], err
+}
+
+// shieldUsers leaves out of users those blocked either way with viewer.
+func (s *Service) shieldUsers(ctx context.Context, viewer *User, users []*User) ([]*User, error) {
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	sh, err := s.Shield(ctx, viewer, ids)
+	return slices.DeleteFunc(users, func(u *User) bool { return sh.Hides(u.ID) }), err
 }
 
 // SuggestUsers returns up to 5 random active users, leaving out the viewer
-// (when logged in) and the people the viewer already follows.
+// (when logged in), the people the viewer already follows and those
+// blocked either way with the viewer.
 func (s *Service) SuggestUsers(ctx context.Context, viewer *User) ([]*User, error) {
 	const want = 5
 	skip := map[string]bool{}
@@ -92,6 +119,9 @@ func (s *Service) SuggestUsers(ctx context.Context, viewer *User) ([]*User, erro
 	}
 	cands, err := s.store.SampleUsers(ctx, from, want+len(skip))
 	if err != nil {
+		return nil, err
+	}
+	if cands, err = s.shieldUsers(ctx, viewer, cands); err != nil {
 		return nil, err
 	}
 	out := make([]*User, 0, want)

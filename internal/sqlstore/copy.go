@@ -38,6 +38,9 @@ func Tables() []Table {
 		{"audit_log", []string{"id"}},
 		{"blob_deletions", []string{"blob_key"}},
 		{"job_leases", []string{"name"}},
+		{"blocks", []string{"blocker_id", "blocked_id"}},
+		{"mutes", []string{"muter_id", "muted_id"}},
+		{"follow_requests", []string{"requester_id", "target_id"}},
 	}
 }
 

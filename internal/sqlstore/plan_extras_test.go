@@ -25,6 +25,7 @@ const (
 	extraTokens        = 20_000 // password resets, email changes, suppressions
 	extraAudit         = 100_000
 	extraBlobs         = 20_000  // queued media deletions (an S3 outage's backlog)
+	extraEdges         = 100_000 // blocks, mutes, follow requests: each
 	extraUsers         = 100_000 // the dataset the sizes above are for
 )
 
@@ -121,6 +122,12 @@ func extraTables(users int) []extraTable {
 			func(x *extras) func(int) []any { return x.audit }},
 		{"blob_deletions", []string{"blob_key", "attempts", "next_attempt_at", "last_error", "claim_token"}, extraBlobs,
 			func(x *extras) func(int) []any { return x.blob }},
+		{"blocks", []string{"blocker_id", "blocked_id", "created_at"}, extraEdges,
+			func(x *extras) func(int) []any { return x.edge }},
+		{"mutes", []string{"muter_id", "muted_id", "created_at"}, extraEdges,
+			func(x *extras) func(int) []any { return x.edge }},
+		{"follow_requests", []string{"requester_id", "target_id", "created_at"}, extraEdges,
+			func(x *extras) func(int) []any { return x.edge }},
 	}
 	for i := range tables {
 		tables[i].n = scaled(tables[i].n, users)
@@ -261,6 +268,14 @@ func (x *extras) blob(i int) []any {
 		next, attempts = x.now+x.rng.Int64N(3600*1000), 1+x.rng.IntN(5)
 	}
 	return []any{"posts/" + x.id(x.now-x.rng.Int64N(24*3600*1000)) + ".jpg", attempts, next, "", ""}
+}
+
+// edge is the i-th of distinct pairs of two users (a block, a mute, a
+// follow request): user i, and a user 1 to n-1 places after it.
+func (x *extras) edge(i int) []any {
+	n := len(x.users)
+	from := i % n
+	return []any{x.users[from], x.users[(from+1+i/n%(n-1))%n], x.now - x.rng.Int64N(365*24*3600*1000)}
 }
 
 // load inserts n generated rows in multi-row INSERTs, in one transaction.

@@ -167,7 +167,7 @@ func seededValues(t *testing.T, s *Store) planValues {
 	now := time.Now()
 	v.now, v.newID = now.UnixMilli(), gram.NewID(now)
 	one([]any{&v.storyID}, `SELECT id FROM stories WHERE expires_at > ? LIMIT 1`, v.now)
-	feed, err := s.Feed(ctx, gram.Page{Limit: 15})
+	feed, err := s.Feed(ctx, "", gram.Page{Limit: 15})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,8 +61,10 @@ func planCases(v planValues) []planCase {
 	likers := likerArgs(v.feedIDs, v.listCap(1000))
 	return []planCase{
 		// GET /posts (feed) and its cursor pages.
-		{name: "Feed", query: feedQuery(false), args: []any{15}, index: "posts_created"},
-		{name: "Feed/Cursor", query: feedQuery(true), args: []any{v.cursorAt, v.cursorID, 15}, index: "posts_created"},
+		{name: "Feed", query: feedQuery(false, false), args: []any{15}, index: "posts_created"},
+		{name: "Feed/Viewer", query: feedQuery(true, false), args: listedArgs(v.likerID, 15), index: "posts_created"},
+		{name: "Feed/Cursor", query: feedQuery(false, true), args: []any{v.cursorAt, v.cursorID, 15}, index: "posts_created"},
+		{name: "Feed/Viewer/Cursor", query: feedQuery(true, true), args: listedArgs(v.likerID, v.cursorAt, v.cursorID, 15), index: "posts_created"},
 		{name: "Feed/LikerIDs", query: likerIDsQuery(len(v.feedIDs)), args: likers, index: "likes_post_created"},
 		// GET /posts/{id}: the post, its likers, its comments.
 		{name: "PostByID", query: qPostByID, args: []any{v.postID}, index: "posts"},
@@ -98,8 +100,28 @@ func planCases(v planValues) []planCase {
 		// Follow and unfollow.
 		{name: "Follow", query: qFollow, args: []any{v.likerID, v.userID, v.now}, write: true},
 		{name: "Unfollow", query: qUnfollow, args: []any{v.likerID, v.userID}, index: "follows", write: true},
+		// Blocks, mutes and follow requests: every check a read makes (the
+		// ties of two accounts, the shield over a list), the lists, and the
+		// writes.
+		{name: "Ties", query: qTies, args: []any{v.likerID, v.likerID, v.likerID, v.likerID, v.likerID, v.userID}, index: "users"},
+		{name: "Shield", query: shieldQuery(len(v.feedIDs)), args: shieldArgs(v.userID, v.feedIDs), index: "blocks"},
+		{name: "BlockedUsers", query: edgesQuery("blocks", "blocker_id", "blocked_id", false), args: []any{v.userID, 20}, index: "blocks_blocker_created"},
+		{name: "BlockedUsers/Cursor", query: edgesQuery("blocks", "blocker_id", "blocked_id", true), args: []any{v.userID, v.now, v.newID, 20}, index: "blocks_blocker_created"},
+		{name: "MutedUsers", query: edgesQuery("mutes", "muter_id", "muted_id", false), args: []any{v.userID, 20}, index: "mutes_muter_created"},
+		{name: "FollowRequestsTo", query: edgesQuery("follow_requests", "target_id", "requester_id", false), args: []any{v.userID, 20}, index: "follow_requests_target"},
+		{name: "Block", query: qBlock, args: []any{v.likerID, v.userID, v.now}, write: true},
+		{name: "Block/Count", query: qCountBlocks, args: []any{v.likerID}, index: "blocks"},
+		{name: "Block/Follows", query: qBlockFollows, args: []any{v.likerID, v.userID, v.userID, v.likerID}, index: "follows", write: true},
+		{name: "Block/Requests", query: qBlockRequests, args: []any{v.likerID, v.userID, v.userID, v.likerID}, index: "follow_requests", write: true},
+		{name: "Unblock", query: qUnblock, args: []any{v.likerID, v.userID}, index: "blocks", write: true},
+		{name: "Mute", query: qMute, args: []any{v.likerID, v.userID, v.now}, write: true},
+		{name: "Mute/Count", query: qCountMutes, args: []any{v.likerID}, index: "mutes"},
+		{name: "Unmute", query: qUnmute, args: []any{v.likerID, v.userID}, index: "mutes", write: true},
+		{name: "RequestFollow", query: qRequestFollow, args: []any{v.likerID, v.userID, v.now}, write: true},
+		{name: "DeleteFollowRequest", query: qDeleteFollowRequest, args: []any{v.likerID, v.userID}, index: "follow_requests", write: true},
 		// Stories.
-		{name: "ActiveStories", query: qActiveStories, args: []any{v.now, v.listCap(100)}, index: "stories_expires"},
+		{name: "ActiveStories", query: activeStoriesQuery(false), args: []any{v.now, v.listCap(100)}, index: "stories_expires"},
+		{name: "ActiveStories/Viewer", query: activeStoriesQuery(true), args: listedArgs(v.likerID, v.now, v.listCap(100)), index: "stories_expires"},
 		{name: "StoryByID", query: qStoryByID, args: []any{v.storyID}, index: "stories"},
 		{name: "ExpiredStories", query: qExpiredStories, args: []any{v.now, v.listCap(100)}, index: "stories_expires"},
 		// Sessions (every authenticated request reads and touches one).

@@ -62,23 +62,49 @@ func (s *Store) DeletePost(ctx context.Context, id string, e *gram.AuditEntry) e
 
 // feedQuery walks the (created_at, id) index backwards from the cursor
 // (a row-value comparison, which both dialects turn into an index range)
-// and keeps a post if its author is active (authorActive).
-func feedQuery(cursor bool) string {
-	q := `SELECT ` + postColumns + ` FROM posts p WHERE ` + authorActive("p.author_id")
+// and keeps a post if its author may be listed to the viewer
+// (listedAuthor; viewer is false for nobody logged in).
+func feedQuery(viewer, cursor bool) string {
+	q := `SELECT ` + postColumns + ` FROM posts p WHERE ` + listedAuthor("p.author_id", viewer)
 	if cursor {
 		q += ` AND (p.created_at, p.id) < (?, ?)`
 	}
 	return q + ` ORDER BY p.created_at DESC, p.id DESC LIMIT ?`
 }
 
-// authorActive is the condition that the user whose id is in col is
-// active: a correlated scalar subquery, one primary-key lookup per row
-// the outer query reads. SQLite turns a join, and also an EXISTS, into a
-// join with a Bloom filter it builds by reading the whole users table
-// for every page (tens of milliseconds at 100,000 users); a scalar
-// subquery it runs per row. PostgreSQL runs it per row too.
-func authorActive(col string) string {
-	return `(SELECT u.active FROM users u WHERE u.id = ` + col + `)`
+// listedAuthor is the condition that the posts and stories of the user
+// whose id is in col may be listed in a feed to the viewer
+// (gram.Relation.InFeed): the user is active, public or the viewer or
+// followed by the viewer, no block stands between the two either way,
+// and the viewer does not mute the user. It is one correlated scalar
+// subquery, one primary-key lookup of the user per row the outer query
+// reads, whose inner lookups are each a probe of a primary key or of
+// blocks_blocked: a page costs a few index probes a row and never a scan
+// of the users, block or mute tables. SQLite turns a join, and also an
+// EXISTS, into a join with a Bloom filter it builds by reading the whole
+// users table for every page (tens of milliseconds at 100,000 users); a
+// scalar subquery it runs per row. PostgreSQL runs it per row too. Without a viewer
+// (nobody logged in) it keeps public accounts alone. The viewer's id is
+// bound listedArgs times, first among the statement's arguments.
+func listedAuthor(col string, viewer bool) string {
+	if !viewer {
+		return `(SELECT u.active AND NOT u.private FROM users u WHERE u.id = ` + col + `)`
+	}
+	return `(SELECT u.active
+		AND (NOT u.private OR u.id = ? OR (SELECT 1 FROM follows f WHERE f.follower_id = ? AND f.followee_id = u.id) IS NOT NULL)
+		AND (SELECT 1 FROM blocks b WHERE b.blocker_id = ? AND b.blocked_id = u.id) IS NULL
+		AND (SELECT 1 FROM blocks b WHERE b.blocked_id = ? AND b.blocker_id = u.id) IS NULL
+		AND (SELECT 1 FROM mutes m WHERE m.muter_id = ? AND m.muted_id = u.id) IS NULL
+		FROM users u WHERE u.id = ` + col + `)`
+}
+
+// listedArgs returns the arguments listedAuthor binds for viewerID ("":
+// nobody, none), followed by args.
+func listedArgs(viewerID string, args ...any) []any {
+	if viewerID == "" {
+		return args
+	}
+	return append([]any{viewerID, viewerID, viewerID, viewerID, viewerID}, args...)
 }
 
 // postsByUserQuery walks the (author_id, created_at, id) index backwards.
@@ -98,8 +124,8 @@ func pageArgs(page gram.Page, args ...any) []any {
 	return append(args, page.Limit)
 }
 
-func (s *Store) Feed(ctx context.Context, page gram.Page) ([]*gram.Post, error) {
-	out, err := queryAll(ctx, s, scanPost, feedQuery(page.HasCursor()), pageArgs(page)...)
+func (s *Store) Feed(ctx context.Context, viewerID string, page gram.Page) ([]*gram.Post, error) {
+	out, err := queryAll(ctx, s, scanPost, feedQuery(viewerID != "", page.HasCursor()), listedArgs(viewerID, pageArgs(page)...)...)
 	return out, s.wrap("feed", err)
 }
 

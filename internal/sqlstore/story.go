@@ -54,14 +54,16 @@ func (s *Store) DeleteStory(ctx context.Context, id string, e *gram.AuditEntry) 
 	return s.wrap("delete story", err)
 }
 
-// qActiveStories walks the (expires_at, id) index backwards: every story
-// lives gram.StoryTTL, so the latest to expire is the newest. The owner's
-// state is a lookup per story (see feedQuery).
-var qActiveStories = `SELECT ` + storyColumns + ` FROM stories s
-	WHERE s.expires_at > ? AND ` + authorActive("s.user_id") + ` ORDER BY s.expires_at DESC, s.id DESC LIMIT ?`
+// activeStoriesQuery walks the (expires_at, id) index backwards: every
+// story lives gram.StoryTTL, so the latest to expire is the newest. The
+// owner's state is a lookup per story (listedAuthor, as the feed's).
+func activeStoriesQuery(viewer bool) string {
+	return `SELECT ` + storyColumns + ` FROM stories s
+	WHERE ` + listedAuthor("s.user_id", viewer) + ` AND s.expires_at > ? ORDER BY s.expires_at DESC, s.id DESC LIMIT ?`
+}
 
-func (s *Store) ActiveStories(ctx context.Context, now time.Time, limit int) ([]*gram.Story, error) {
-	out, err := queryAll(ctx, s, scanStory, qActiveStories, ms(now), limit)
+func (s *Store) ActiveStories(ctx context.Context, viewerID string, now time.Time, limit int) ([]*gram.Story, error) {
+	out, err := queryAll(ctx, s, scanStory, activeStoriesQuery(viewerID != ""), listedArgs(viewerID, ms(now), limit)...)
 	return out, s.wrap("active stories", err)
 }
 

@@ -99,7 +99,7 @@ func TestStatementTimeoutPostgres(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	start := time.Now()
-	_, err = s.Feed(ctx, gram.Page{Limit: 10})
+	_, err = s.Feed(ctx, "", gram.Page{Limit: 10})
 	if !errors.Is(err, gram.ErrStoreUnavailable) {
 		t.Fatalf("feed under a lock: %v, want gram.ErrStoreUnavailable", err)
 	}

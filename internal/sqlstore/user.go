@@ -10,7 +10,7 @@ import (
 )
 
 const userColumns = `id, username, email, firstname, lastname, bio, password_hash, photo_key, role, active, created_at, updated_at,
-	suspended_at, suspended_by, suspend_reason`
+	suspended_at, suspended_by, suspend_reason, private`
 
 func scanUser(r scanner) (*gram.User, error) {
 	var (
@@ -19,7 +19,7 @@ func scanUser(r scanner) (*gram.User, error) {
 	)
 	err := r.Scan(&u.ID, &u.Username, &u.Email, &u.Firstname, &u.Lastname, &u.Bio,
 		&u.PasswordHash, &u.PhotoKey, &u.Role, &u.Active, &created, &updated,
-		&suspended, &u.SuspendedBy, &u.SuspendReason)
+		&suspended, &u.SuspendedBy, &u.SuspendReason, &u.Private)
 	if err != nil {
 		return nil, err
 	}
@@ -30,12 +30,12 @@ func scanUser(r scanner) (*gram.User, error) {
 func userArgs(u *gram.User) []any {
 	return []any{u.ID, u.Username, u.Email, u.Firstname, u.Lastname, u.Bio,
 		u.PasswordHash, u.PhotoKey, u.Role, u.Active, ms(u.CreatedAt), ms(u.UpdatedAt),
-		ms(u.SuspendedAt), u.SuspendedBy, u.SuspendReason}
+		ms(u.SuspendedAt), u.SuspendedBy, u.SuspendReason, u.Private}
 }
 
 func (s *Store) CreateUser(ctx context.Context, u *gram.User, welcome *gram.OutboxMail) error {
 	err := s.inTx(ctx, func(t tx) error {
-		q := `INSERT INTO users (` + userColumns + `) VALUES (` + placeholders(15) + `)`
+		q := `INSERT INTO users (` + userColumns + `) VALUES (` + placeholders(16) + `)`
 		if _, err := t.exec(ctx, q, userArgs(u)...); err != nil {
 			return err
 		}
@@ -106,9 +106,9 @@ func updateUserTx(ctx context.Context, t tx, id string, fn func(*gram.User) erro
 	u.ID = id
 	_, err = t.exec(ctx, `UPDATE users SET username = ?, email = ?, firstname = ?, lastname = ?, bio = ?,
 		password_hash = ?, photo_key = ?, role = ?, active = ?, updated_at = ?,
-		suspended_at = ?, suspended_by = ?, suspend_reason = ? WHERE id = ?`,
+		suspended_at = ?, suspended_by = ?, suspend_reason = ?, private = ? WHERE id = ?`,
 		u.Username, u.Email, u.Firstname, u.Lastname, u.Bio, u.PasswordHash, u.PhotoKey, u.Role, u.Active, ms(u.UpdatedAt),
-		ms(u.SuspendedAt), u.SuspendedBy, u.SuspendReason, id)
+		ms(u.SuspendedAt), u.SuspendedBy, u.SuspendReason, u.Private, id)
 	return u, err
 }
 

@@ -96,12 +96,12 @@ func testFeedOrder(t *testing.T, s gram.Store) {
 		// Three posts share each timestamp; ties are broken by id.
 		all = append(all, NewPost(t, s, []*gram.User{alice, bob}[i%2], At(time.Duration(i/3)*time.Second)))
 	}
-	got, err := s.Feed(t.Context(), gram.Page{Limit: 100})
+	got, err := s.Feed(t.Context(), "", gram.Page{Limit: 100})
 	noErr(t, "Feed", err)
 	if diff := cmp.Diff(postIDs(newestFirst(all)), postIDs(got)); diff != "" {
 		t.Errorf("Feed order (-want +got):\n%s", diff)
 	}
-	got, err = s.Feed(t.Context(), gram.Page{Limit: 4})
+	got, err = s.Feed(t.Context(), "", gram.Page{Limit: 4})
 	noErr(t, "Feed", err)
 	if len(got) != 4 {
 		t.Errorf("Feed(limit 4) = %d posts", len(got))
@@ -114,7 +114,7 @@ func testFeedHidesInactive(t *testing.T, s gram.Store) {
 	NewPost(t, s, bob, At(2*time.Second))
 	NewPost(t, s, bob, At(3*time.Second))
 	Deactivate(t, s, bob)
-	got, err := s.Feed(t.Context(), gram.Page{Limit: 10})
+	got, err := s.Feed(t.Context(), "", gram.Page{Limit: 10})
 	noErr(t, "Feed", err)
 	if diff := cmp.Diff([]string{ap.ID}, postIDs(got)); diff != "" {
 		t.Errorf("Feed with bob deactivated (-want +got):\n%s", diff)
@@ -122,7 +122,7 @@ func testFeedHidesInactive(t *testing.T, s gram.Store) {
 	if _, err := s.UpdateUser(t.Context(), bob.ID, func(u *gram.User) error { u.Active = true; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	got, err = s.Feed(t.Context(), gram.Page{Limit: 10})
+	got, err = s.Feed(t.Context(), "", gram.Page{Limit: 10})
 	noErr(t, "Feed", err)
 	if len(got) != 3 {
 		t.Errorf("Feed with bob reactivated = %d posts; want 3", len(got))

@@ -69,7 +69,7 @@ func checkWalk(t *testing.T, read, want []*gram.Post) {
 func testFeedPages(t *testing.T, s gram.Store) {
 	alice, bob := NewUser(t, s, "alice"), NewUser(t, s, "bob")
 	want := pageWorld(t, s, alice, bob)
-	read := walkPosts(t, 5, func(p gram.Page) ([]*gram.Post, error) { return s.Feed(t.Context(), p) }, func(page int) {
+	read := walkPosts(t, 5, func(p gram.Page) ([]*gram.Post, error) { return s.Feed(t.Context(), "", p) }, func(page int) {
 		// Between pages: newer posts, posts in a tie, and a backdated one
 		// older than any before it (which belongs after the cursor, so it
 		// must show up).

@@ -61,18 +61,18 @@ func storyIDs(ss []*gram.Story) []string {
 func testActiveStories(t *testing.T, s gram.Store) {
 	now := At(48 * time.Hour)
 	_, fresh := storyWorld(t, s, now)
-	got, err := s.ActiveStories(t.Context(), now, 10)
+	got, err := s.ActiveStories(t.Context(), "", now, 10)
 	noErr(t, "ActiveStories", err)
 	if diff := cmp.Diff(storyIDs(fresh), storyIDs(got)); diff != "" {
 		t.Errorf("ActiveStories (-want +got):\n%s", diff)
 	}
-	got, err = s.ActiveStories(t.Context(), now, 2)
+	got, err = s.ActiveStories(t.Context(), "", now, 2)
 	noErr(t, "ActiveStories", err)
 	if diff := cmp.Diff(storyIDs(fresh[:2]), storyIDs(got)); diff != "" {
 		t.Errorf("ActiveStories(limit 2) (-want +got):\n%s", diff)
 	}
 	// Later, the oldest fresh story has expired too.
-	got, err = s.ActiveStories(t.Context(), now.Add(5*time.Hour), 10)
+	got, err = s.ActiveStories(t.Context(), "", now.Add(5*time.Hour), 10)
 	noErr(t, "ActiveStories", err)
 	if diff := cmp.Diff(storyIDs(fresh[:2]), storyIDs(got)); diff != "" {
 		t.Errorf("ActiveStories(now+5h) (-want +got):\n%s", diff)
@@ -95,7 +95,7 @@ func testExpiredStories(t *testing.T, s gram.Store) {
 	// At the exact expiry instant a story is either active or expired,
 	// never both and never neither.
 	edge := fresh[2].ExpiresAt
-	active, err := s.ActiveStories(t.Context(), edge, 10)
+	active, err := s.ActiveStories(t.Context(), "", edge, 10)
 	noErr(t, "ActiveStories", err)
 	expired, err := s.ExpiredStories(t.Context(), edge, 10)
 	noErr(t, "ExpiredStories", err)
