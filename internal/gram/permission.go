@@ -45,13 +45,22 @@ func (r Relation) CanSeeContent() bool {
 	if !r.CanSeeProfile() {
 		return false
 	}
-	return !r.Owner.Private || r.Self() || r.Viewer.IsStaff() || r.Follows
+	return r.approved() || r.Viewer.IsStaff()
 }
 
+// approved reports whether the owner's content is for the viewer as a
+// follower would have it: a public account, the viewer's own, or one the
+// viewer follows.
+func (r Relation) approved() bool { return !r.Owner.Private || r.Self() || r.Follows }
+
 // InFeed answers: may the account's posts and stories be listed to the
-// viewer in a feed (the feed, the home feed, the story bar, explore)?
-// What the viewer can see, less what the viewer mutes.
-func (r Relation) InFeed() bool { return r.CanSeeContent() && !r.Mutes }
+// viewer in a feed (the feed, the home feed, the story bar, explore, a
+// tag page)? An active account that no block separates from the viewer,
+// public or the viewer's own or followed, and not muted by the viewer.
+// Staff see what anyone sees here: a feed is not a moderation tool.
+func (r Relation) InFeed() bool {
+	return r.Owner.Active && !r.blocked() && r.approved() && !r.Mutes
+}
 
 // CanFollow answers: may the viewer follow the account (or, when it is
 // private and not yet followed, ask to)?
