@@ -2,7 +2,8 @@
 # test.sh runs the whole test suite against real services: it makes sure
 # PostgreSQL and Redis answer (starting them if they are down), starts the
 # S3, SMTP and SES test servers (scripts/services.sh), then runs every Go
-# test with the race detector, with both database backends enabled.
+# test with the race detector, with both database backends enabled, and
+# the image pipeline's tests once more in the libvips (HEIC/AVIF) build.
 #
 # Usage: scripts/test.sh [extra go test flags]
 # Then fuzzes every target for FUZZTIME each (default 20s; 0 skips).
@@ -77,6 +78,17 @@ go vet ./...
 # machine runs the same version with no separate install.
 go tool staticcheck ./...
 go test -race -count=1 -timeout 30m "$@" ./...
+
+# The image pipeline again, built with libvips for HEIC and AVIF uploads
+# (internal/media/heif_vips.go): CI tests both builds.
+if pkg-config --exists vips 2>/dev/null; then
+	go vet -tags vips ./internal/media/...
+	go tool staticcheck -tags vips ./internal/media/...
+	go test -tags vips -race -count=1 "$@" ./internal/media/...
+else
+	log "libvips-dev is missing: cannot test the HEIC/AVIF build (apt-get install libvips-dev)"
+	exit 1
+fi
 
 # A bounded run of every fuzz target (go test -fuzz takes one package and
 # one target at a time). A crasher fails the run and is written to the

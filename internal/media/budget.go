@@ -47,6 +47,11 @@ func cost(src *source, f format, cfg image.Config, t target) int64 {
 	case formatWebP:
 		fp := webpFootprint(cfg.ColorModel, px)
 		return base + fp.decoded + renderCost(t, cfg.Width, cfg.Height, 1, fp)
+	case formatHEIC, formatAVIF:
+		// libvips's decoded image (up to 4 bytes a pixel), the RGB copy
+		// out of it and the RGBA image built from that copy.
+		fp := footprint{decoded: 11 * px, shrink: 1}
+		return base + fp.decoded + renderCost(t, cfg.Width, cfg.Height, 1, fp)
 	}
 	fp := pngFootprint(cfg.ColorModel, readPNGHeader(src.reader()), px)
 	return base + fp.decoded + renderCost(t, cfg.Width, cfg.Height, 1, fp)

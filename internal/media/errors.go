@@ -10,8 +10,8 @@ import (
 // so tests compare them literally.
 const (
 	msgUnsupported = "Unsupported image type. Please upload a JPEG, PNG, WebP or GIF image."
-	msgHEIC        = "HEIC images are not supported. Please upload a JPEG, PNG, WebP or GIF image."
-	msgAVIF        = "AVIF images are not supported. Please upload a JPEG, PNG, WebP or GIF image."
+	msgHEIC        = "HEIC is not supported by this server build. Please upload a JPEG, PNG, WebP or GIF image."
+	msgAVIF        = "AVIF is not supported by this server build. Please upload a JPEG, PNG, WebP or GIF image."
 	msgBroken      = "The image file is broken or incomplete."
 	msgEmpty       = "No image data."
 	msgUnreadable  = "The image upload could not be read."

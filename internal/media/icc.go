@@ -261,7 +261,8 @@ func mul3(a, b [9]float64) (m [9]float64) {
 
 // iccProfile returns the ICC profile embedded in an upload, or nil: the
 // APP2 "ICC_PROFILE" segments of a JPEG in sequence order, the iCCP chunk
-// of a PNG, the ICCP chunk of a WebP. GIF has none.
+// of a PNG, the ICCP chunk of a WebP, the colr box of a HEIF container
+// (through libvips, in builds that decode HEIF). GIF has none.
 func iccProfile(data []byte, f format) []byte {
 	switch f {
 	case formatJPEG:
@@ -270,6 +271,10 @@ func iccProfile(data []byte, f format) []byte {
 		return pngICC(data)
 	case formatWebP:
 		return webpICC(data)
+	case formatHEIC, formatAVIF:
+		if heifProfile != nil {
+			return heifProfile(data)
+		}
 	}
 	return nil
 }

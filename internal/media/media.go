@@ -2,9 +2,10 @@
 // and golang.org/x/image: it turns an untrusted upload into a JPEG variant.
 //
 // Pipeline: refuse an upload over MaxBytes; sniff the type from magic
-// bytes (JPEG, PNG, WebP, GIF first frame; HEIC/HEIF/AVIF and everything
-// else are rejected); read only the header and enforce MaxPixels (and at
-// most 32768 pixels a side); estimate the memory the rest takes and wait
+// bytes (JPEG, PNG, WebP, GIF first frame; HEIC/HEIF/AVIF only in a
+// build with the vips tag, see heif.go; everything else is rejected); read
+// only the header and enforce MaxPixels (and at most 32768 pixels a
+// side); estimate the memory the rest takes and wait
 // for that share of the decode budget and for a decode slot; read the
 // upload into memory; reject a JPEG of more than 100 scans; decode; apply
 // the JPEG Exif orientation (orientation in PNG eXIf or WebP EXIF chunks is
@@ -140,12 +141,12 @@ func (p *Processor) Process(ctx context.Context, r io.Reader, kind gram.ImageKin
 // inspect sniffs src and vets its header; nothing big is allocated yet.
 func (p *Processor) inspect(src *source) (format, image.Config, error) {
 	f := sniff(src.head())
-	switch f {
-	case formatHEIC:
+	switch {
+	case f == formatHEIC && !HEIFSupported():
 		return f, image.Config{}, errHEIC()
-	case formatAVIF:
+	case f == formatAVIF && !HEIFSupported():
 		return f, image.Config{}, errAVIF()
-	case formatUnknown:
+	case f == formatUnknown:
 		return f, image.Config{}, errUnsupported()
 	}
 	cfg, err := checkHeader(src.reader(), f, p.cfg.MaxPixels)
