@@ -138,8 +138,19 @@ func (s *Store) Ties(ctx context.Context, viewerID, ownerID string) (gram.Ties, 
 	return t, s.wrap("ties", err)
 }
 
-// shieldChunk is how many ids one shield statement binds (three times).
-const shieldChunk = 300
+// A shield reads the viewer's own edges first, in one statement the
+// store prepares once: the accounts the viewer blocks, those blocking the
+// viewer and those the viewer mutes, up to shieldAll of them, and keeps
+// those among the ids. A viewer with more edges than that (rare: blocked
+// by thousands) is answered by lookups of the ids instead, shieldChunk at
+// a time, each bound three times.
+const (
+	shieldAll   = 1000
+	shieldChunk = 300
+	qShieldAll  = `SELECT blocked_id, 'b' FROM blocks WHERE blocker_id = ?
+		UNION ALL SELECT blocker_id, 'b' FROM blocks WHERE blocked_id = ?
+		UNION ALL SELECT muted_id, 'm' FROM mutes WHERE muter_id = ? LIMIT ?`
+)
 
 // shieldQuery finds, among n ids, those blocked either way with the
 // viewer ('b') and those the viewer mutes ('m'): three primary-key or
@@ -159,24 +170,44 @@ func shieldArgs(viewerID string, ids []string) []any {
 	return args
 }
 
+// scanMark reads an edge of a shield: the other account and its kind.
+func scanMark(r scanner) ([2]string, error) {
+	var m [2]string
+	return m, r.Scan(&m[0], &m[1])
+}
+
 func (s *Store) Shield(ctx context.Context, viewerID string, ids []string) (gram.Shield, error) {
-	sh := gram.Shield{Blocked: map[string]bool{}, Muted: map[string]bool{}}
-	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	for chunk := range slices.Chunk(ids, shieldChunk) {
-		rows, err := s.query(ctx, shieldQuery(len(chunk)), shieldArgs(viewerID, chunk)...)
-		marks, err := collect(rows, err, func(r scanner) ([2]string, error) {
-			var m [2]string
-			return m, r.Scan(&m[0], &m[1])
-		})
-		if err != nil {
-			return gram.Shield{}, s.wrap("shield", err)
-		}
-		for _, m := range marks {
-			if m[1] == "b" {
-				sh.Blocked[m[0]] = true
-			} else {
-				sh.Muted[m[0]] = true
+	most := shieldAll
+	if s.shieldAll > 0 {
+		most = s.shieldAll
+	}
+	marks, err := queryAll(ctx, s, scanMark, qShieldAll, viewerID, viewerID, viewerID, most+1)
+	if err != nil {
+		return gram.Shield{}, s.wrap("shield", err)
+	}
+	if len(marks) > most {
+		marks = marks[:0]
+		ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+		for chunk := range slices.Chunk(ids, shieldChunk) {
+			more, err := queryAll(ctx, s, scanMark, shieldQuery(len(chunk)), shieldArgs(viewerID, chunk)...)
+			if err != nil {
+				return gram.Shield{}, s.wrap("shield", err)
 			}
+			marks = append(marks, more...)
+		}
+	}
+	wanted := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		wanted[id] = true
+	}
+	sh := gram.Shield{Blocked: map[string]bool{}, Muted: map[string]bool{}}
+	for _, m := range marks {
+		switch {
+		case !wanted[m[0]]:
+		case m[1] == "b":
+			sh.Blocked[m[0]] = true
+		default:
+			sh.Muted[m[0]] = true
 		}
 	}
 	return sh, nil

@@ -104,7 +104,8 @@ func planCases(v planValues) []planCase {
 		// ties of two accounts, the shield over a list), the lists, and the
 		// writes.
 		{name: "Ties", query: qTies, args: []any{v.likerID, v.likerID, v.likerID, v.likerID, v.likerID, v.userID}, index: "users"},
-		{name: "Shield", query: shieldQuery(len(v.feedIDs)), args: shieldArgs(v.userID, v.feedIDs), index: "blocks"},
+		{name: "Shield", query: qShieldAll, args: []any{v.userID, v.userID, v.userID, shieldAll + 1}, index: "blocks"},
+		{name: "Shield/Many", query: shieldQuery(len(v.feedIDs)), args: shieldArgs(v.userID, v.feedIDs), index: "blocks"},
 		{name: "BlockedUsers", query: edgesQuery("blocks", "blocker_id", "blocked_id", false), args: []any{v.userID, 20}, index: "blocks_blocker_created"},
 		{name: "BlockedUsers/Cursor", query: edgesQuery("blocks", "blocker_id", "blocked_id", true), args: []any{v.userID, v.now, v.newID, 20}, index: "blocks_blocker_created"},
 		{name: "MutedUsers", query: edgesQuery("mutes", "muter_id", "muted_id", false), args: []any{v.userID, 20}, index: "mutes_muter_created"},

@@ -27,6 +27,8 @@ type Store struct {
 	wc, rc *stmtCache
 	// ckpt checkpoints SQLite's log in the background (nil on PostgreSQL).
 	ckpt *checkpointer
+	// shieldAll, when set, replaces shieldAll (a test of the other path).
+	shieldAll int
 }
 
 // Options tune the connection pools.
