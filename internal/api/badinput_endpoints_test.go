@@ -75,6 +75,13 @@ var jsonEndpoints = []jsonEndpoint{
 	{"StaffDeletePost", "DELETE", missingPath("/instamern/admin/posts/"), adminsToken, reasonBody},
 	{"StaffDeleteComment", "DELETE", missingPath("/instamern/admin/comments/"), adminsToken, reasonBody},
 	{"StaffDeleteStory", "DELETE", missingPath("/instamern/admin/stories/"), adminsToken, reasonBody},
+	// The optional note is left out: a null note is no note, and such a
+	// report is rightly accepted.
+	{"FileReport", "POST", fixed("/instamern/reports"), bobsToken, func(fx *fixture) map[string]any {
+		return map[string]any{"type": "post", "id": fx.postID, "reason": "spam"}
+	}},
+	{"ResolveReport", "POST", fixed("/instamern/admin/reports/ffffffffffffffffffffffff/resolve"), adminsToken,
+		func(*fixture) map[string]any { return map[string]any{"action": "dismiss", "reason": "spam"} }},
 }
 
 // fields returns the sorted field names of the endpoint's body.

@@ -67,6 +67,7 @@ var pathEndpoints = []pathEndpoint{
 	{"StaffDeletePost", "DELETE", "/instamern/admin/posts/", adminsToken, map[string]any{"reason": "x"}},
 	{"StaffDeleteComment", "DELETE", "/instamern/admin/comments/", adminsToken, map[string]any{"reason": "x"}},
 	{"StaffDeleteStory", "DELETE", "/instamern/admin/stories/", adminsToken, map[string]any{"reason": "x"}},
+	{"StaffReport", "GET", "/instamern/admin/reports/", adminsToken, nil},
 }
 
 // staffUserRoutes take the hostile id in the middle of the path.
@@ -181,6 +182,7 @@ func TestBadInputQueryParams(t *testing.T) {
 		fx := newFixture(t, b)
 		lists := []struct{ path, token string }{
 			{"/instamern/posts", ""}, {"/instamern/admin/users", fx.admin.Token}, {"/instamern/admin/audit", fx.admin.Token},
+			{"/instamern/admin/reports", fx.admin.Token}, {"/instamern/reports", fx.bob.Token},
 		}
 		for _, l := range lists {
 			for _, q := range []string{

@@ -59,6 +59,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	route("DELETE /instamern/users/deactivate", account(s.requireUser(s.handleDeactivate)))
 	route("DELETE /instamern/users/delete", account(s.requireUser(s.handleDeleteAccount)))
 	route("GET /instamern/users/sessions", read(s.requireUser(s.handleSessions)))
+	route("POST /instamern/users/export", write(s.requireUser(s.handleRequestExport))) // and ExportLimit
+	route("GET /instamern/users/export", read(s.requireUser(s.handleExportStatus)))
+	file("GET /instamern/users/export/download/{token}", read(s.handle(s.handleExportDownload)))
 	route("DELETE /instamern/users/sessions", write(s.requireUser(s.handleEndOtherSessions)))
 	route("DELETE /instamern/users/sessions/{id}", write(s.requireUser(s.handleEndSession)))
 
@@ -92,6 +95,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	file("POST /instamern/stories/upload", write(s.requireUser(s.handleUploadStory)))
 	route("DELETE /instamern/stories/{id}", write(s.requireUser(s.handleDeleteStory)))
 
+	// Reports of content and accounts, by any user.
+	route("POST /instamern/reports", write(s.requireUser(s.handleFileReport)))
+	route("GET /instamern/reports", read(s.requireUser(s.handleMyReports)))
+
 	// Staff (moderators and admins; the domain checks who may do what).
 	// All count as writes, reads included: they are rare and costly.
 	staff := func(h handlerFunc) http.Handler { return write(s.requireUser(h)) }
@@ -103,6 +110,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	route("DELETE /instamern/admin/comments/{id}", staff(s.handleModerateDeleteComment))
 	route("DELETE /instamern/admin/stories/{id}", staff(s.handleModerateDeleteStory))
 	route("GET /instamern/admin/audit", staff(s.handleAudit))
+	route("GET /instamern/admin/reports", staff(s.handleReportQueue))
+	route("GET /instamern/admin/reports/{id}", staff(s.handleReport))
+	route("POST /instamern/admin/reports/{id}/resolve", staff(s.handleResolveReport))
 
 	// SES bounces and complaints through SNS, when a topic is configured.
 	if s.cfg.SNSTopicARN != "" {

@@ -35,6 +35,7 @@ type Config struct {
 	LoginFails   ratelimit.Rule // failed logins per account (any IP)
 	LoginIPFails ratelimit.Rule // failed logins per IP (any account)
 	ResetMails   ratelimit.Rule // password-reset requests per email address (any IP)
+	ExportLimit  ratelimit.Rule // account exports asked for per user
 	// TrustedProxies are the peers whose forwarding header is believed;
 	// ForwardedHeader is that header: "X-Forwarded-For" (default) or "Forwarded".
 	TrustedProxies  []netip.Prefix

@@ -96,8 +96,12 @@ type notificationView struct {
 func (s *Server) meView(ctx context.Context, p *gram.Profile, notes []*gram.Notification) meView {
 	nv := make([]notificationView, 0, len(notes))
 	for _, n := range notes {
+		text := gram.NotificationText(n.Kind)
+		if text == "" {
+			continue // a kind the original client cannot render (a report's outcome)
+		}
 		nv = append(nv, notificationView{ID: n.ID, NotifiedBy: n.ActorID, NotifiedTo: n.RecipientID,
-			Notification: gram.NotificationText(n.Kind), Post: n.PostID, New: true, CreatedAt: isoTime(n.CreatedAt)})
+			Notification: text, Post: n.PostID, New: true, CreatedAt: isoTime(n.CreatedAt)})
 	}
 	return meView{profileView: s.profileView(ctx, p), Email: p.User.Email, Role: p.User.Role, Active: p.User.Active, Notifications: nv}
 }

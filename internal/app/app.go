@@ -171,7 +171,8 @@ func (a *App) deps(ov Overrides) gram.Deps {
 // serviceConfig is the service's part of the Config. The session lives
 // as long as its token (JWT_EXPIRES_IN): the API takes it from the service.
 func (a *App) serviceConfig() gram.Config {
-	return gram.Config{ClientURL: a.Config.ClientURL, PublicURL: a.Config.PublicURL, SessionTTL: a.Config.JWTExpiresIn}
+	return gram.Config{ClientURL: a.Config.ClientURL, PublicURL: a.Config.PublicURL, SessionTTL: a.Config.JWTExpiresIn,
+		ExportTTL: a.Config.ExportTTL}
 }
 
 func (a *App) openBlobs(ctx context.Context, given gram.BlobStore) (gram.BlobStore, error) {
@@ -222,7 +223,7 @@ func (a *App) apiConfig(adjust func(*api.Config), limiter ratelimit.Limiter) api
 	c, l := a.Config, a.Config.Limits
 	ac := api.Config{Production: c.Production(), TLS: c.TLSCertFile != "", CORSOrigins: c.CORSOrigins, JWTSecrets: c.JWTSecrets,
 		SignupLimit: l.Signup, LoginLimit: l.Login, ResetLimit: l.Reset, AccountLimit: l.Account, WriteLimit: l.Write, ReadLimit: l.Read,
-		LoginFails: l.LoginFails, LoginIPFails: l.LoginIPFails, ResetMails: l.ResetMails,
+		LoginFails: l.LoginFails, LoginIPFails: l.LoginIPFails, ResetMails: l.ResetMails, ExportLimit: l.Export,
 		TrustedProxies: l.TrustedProxies, ForwardedHeader: l.ForwardedHeader, Media: blob.Handler(a.Blobs),
 		SNSTopicARN: c.SNSTopicARN, Instance: c.InstanceName, RequestTimeout: c.Timeouts.Request, UploadTimeout: c.Timeouts.Upload,
 		Uploads:      api.UploadLimits{MaxConcurrent: c.Uploads.MaxConcurrent, PerAccount: c.Uploads.PerAccount, TempDir: c.Uploads.TempDir},

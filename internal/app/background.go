@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -12,7 +13,8 @@ import (
 type Runner func(ctx context.Context)
 
 // Runners are a server's background work: the outbox sender, the media
-// deleter, the story and media sweeps, the one-off public media check and,
+// deleter, the story and media sweeps, the account exports, the one-off
+// public media check and,
 // with METRICS_ADDR, the metrics listener, and the mail transport's
 // readiness check.
 // An App from OpenService has none.
@@ -20,7 +22,7 @@ func (a *App) Runners() []Runner {
 	if a.sender == nil {
 		return nil
 	}
-	rs := []Runner{a.SendMail, a.DeleteMedia, a.SweepStories, a.SweepMedia, a.CheckPublicMedia}
+	rs := []Runner{a.SendMail, a.DeleteMedia, a.SweepStories, a.SweepMedia, a.CheckPublicMedia, a.BuildExports}
 	if a.metrics != nil {
 		rs = append(rs, a.ServeMetrics)
 	}
@@ -54,6 +56,7 @@ func (a *App) DeleteMedia(ctx context.Context) { _ = a.deleter.Run(ctx) }
 // unrenewed (see jobRunner).
 const (
 	storySweepEvery = 10 * time.Minute
+	exportEvery     = 15 * time.Second
 	jobLease        = time.Minute
 )
 
@@ -85,5 +88,22 @@ func (a *App) SweepMedia(ctx context.Context) {
 	a.jobs(every).loop(ctx, job{name: "sweep-media", every: every, run: func(ctx context.Context) error {
 		_ = s.Pass(ctx) // which logs its outcome
 		return nil
+	}})
+}
+
+// BuildExports builds the account exports asked for, a few at a time, and
+// removes the archives past their expiry, every 15 seconds on one replica
+// at a time, until ctx ends.
+func (a *App) BuildExports(ctx context.Context) {
+	a.jobs(exportEvery).loop(ctx, job{name: "exports", every: exportEvery, run: func(ctx context.Context) error {
+		built, err := a.Service.BuildExports(ctx, 5)
+		if built > 0 {
+			a.log.InfoContext(ctx, "built account exports", "count", built)
+		}
+		expired, xerr := a.Service.ExpireExports(ctx, 100)
+		if expired > 0 {
+			a.log.InfoContext(ctx, "removed expired account exports", "count", expired)
+		}
+		return errors.Join(err, xerr)
 	}})
 }

@@ -35,6 +35,7 @@ type Config struct {
 	JWTExpiresIn time.Duration // JWT_EXPIRES_IN, e.g. 90d
 	MediaURL     string        // MEDIA_URL
 	MediaSweep   time.Duration // MEDIA_SWEEP_INTERVAL: pause between sweeps of orphaned media
+	ExportTTL    time.Duration // EXPORT_TTL: how long an account export stays downloadable
 	MailURL      string        // MAIL_URL
 	MailFrom     string        // MAIL_FROM
 	SESEndpoint  string        // SES_ENDPOINT

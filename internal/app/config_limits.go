@@ -21,6 +21,7 @@ type LimitsEnv struct {
 	LoginFails      ratelimit.Rule // RATE_LIMIT_LOGIN_FAILURES (per account)
 	LoginIPFails    ratelimit.Rule // RATE_LIMIT_LOGIN_FAILURES_PER_IP (across accounts)
 	ResetMails      ratelimit.Rule // RATE_LIMIT_RESET_MAIL (per email address)
+	Export          ratelimit.Rule // RATE_LIMIT_EXPORT (per user)
 	TrustedProxies  []netip.Prefix
 	ForwardedHeader string // FORWARDED_HEADER
 }
@@ -62,6 +63,8 @@ func init() {
 			func(l *LimitsEnv) *ratelimit.Rule { return &l.ResetMails }),
 		rateSetting("RATE_LIMIT_LOGIN_FAILURES", "10/15m", "failed logins per account from any IP (never a permanent lockout)",
 			func(l *LimitsEnv) *ratelimit.Rule { return &l.LoginFails }),
+		rateSetting("RATE_LIMIT_EXPORT", "1/24h", "account exports asked for per user (POST /instamern/users/export); one refused while one is being prepared is not counted",
+			func(l *LimitsEnv) *ratelimit.Rule { return &l.Export }),
 		{Name: "TRUST_PROXY", Default: "false", Parse: parseTrustProxy,
 			Meaning: "older switch: true trusts loopback and private ranges, added to TRUSTED_PROXIES"},
 		{Name: "TRUSTED_PROXIES", Parse: parseTrustedProxies,

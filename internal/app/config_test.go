@@ -37,7 +37,7 @@ func TestLoadConfig(t *testing.T) {
 				ClientURL:   "https://instamern.netlify.app",
 				CORSOrigins: []string{"https://instamern.netlify.app", "http://localhost:3000"},
 				JWTSecrets:  []string{devSecret}, JWTExpiresIn: 90 * 24 * time.Hour,
-				MediaURL: "./data/media", MediaSweep: 3 * time.Hour, MailURL: "log:./data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
+				MediaURL: "./data/media", MediaSweep: 3 * time.Hour, ExportTTL: 7 * 24 * time.Hour, MailURL: "log:./data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
 				MailRetryMin: 30 * time.Second, MailAttempts: 8, RedisTimeout: 50 * time.Millisecond,
 				MailWorkers: 4, MailLease: 15 * time.Second, SQLiteSync: "full",
 				S3:       S3Env{Delivery: "public", PresignTTL: time.Hour},
@@ -45,7 +45,8 @@ func TestLoadConfig(t *testing.T) {
 				Limits: LimitsEnv{Signup: auth25, Login: auth25, Reset: auth25, Account: auth25, LoginIPFails: auth25,
 					Write: ratelimit.Rule{Limit: 300, Window: time.Minute}, Read: ratelimit.Rule{Limit: 1200, Window: time.Minute},
 					LoginFails: ratelimit.Rule{Limit: 10, Window: 15 * time.Minute},
-					ResetMails: ratelimit.Rule{Limit: 3, Window: time.Hour}, ForwardedHeader: "X-Forwarded-For"},
+					ResetMails: ratelimit.Rule{Limit: 3, Window: time.Hour}, Export: ratelimit.Rule{Limit: 1, Window: 24 * time.Hour},
+					ForwardedHeader: "X-Forwarded-For"},
 				Uploads: UploadsEnv{MaxConcurrent: 16, PerAccount: 2, DecodeBudget: 256 << 20},
 				Drain:   DrainEnv{Delay: 5 * time.Second, Shutdown: 20 * time.Second},
 				Log:     LogEnv{Level: slog.LevelInfo, JSON: true}, Sizes: SizesEnv{JSON: 1 << 20, Photo: 20 << 20}}
@@ -171,7 +172,8 @@ func TestLoadConfig(t *testing.T) {
 			"RATE_LIMIT_LOGIN_FAILURES": " 3 / 2d", "RATE_LIMIT_RESET_MAIL": "off"}, check: func(t *testing.T, c Config) {
 			auth := ratelimit.Rule{Limit: 5, Window: time.Hour} // each action's default, counted apart
 			want := LimitsEnv{Signup: auth, Login: auth, Reset: auth, Account: auth, LoginIPFails: auth,
-				LoginFails: ratelimit.Rule{Limit: 3, Window: 48 * time.Hour}, ForwardedHeader: "X-Forwarded-For"}
+				LoginFails: ratelimit.Rule{Limit: 3, Window: 48 * time.Hour}, Export: ratelimit.Rule{Limit: 1, Window: 24 * time.Hour},
+				ForwardedHeader: "X-Forwarded-For"}
 			if !reflect.DeepEqual(c.Limits, want) {
 				t.Errorf("Limits = %+v, want %+v", c.Limits, want)
 			}

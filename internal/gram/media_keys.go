@@ -51,6 +51,12 @@ func (s *Service) MediaReferenced(ctx context.Context, key string) (bool, error)
 		if st, err = s.store.StoryByID(ctx, id); err == nil {
 			held = st.PhotoKey
 		}
+	case "exports": // <exportID>-<random>.zip
+		exportID, _, _ := strings.Cut(id, "-")
+		var x *Export
+		if x, err = s.store.ExportByID(ctx, exportID); err == nil && x.State == ExportReady {
+			held = x.BlobKey
+		}
 	case "avatars":
 		var u *User
 		if u, err = s.store.UserByID(ctx, userID); err == nil {

@@ -17,6 +17,7 @@ type Config struct {
 	ListCap    int           // cap of legacy arrays (likes, followers, posts); default 1000
 	FeedLimit  int           // default page size of the feed; default 15
 	MaxLimit   int           // largest page a client may ask for; default 100
+	ExportTTL  time.Duration // how long an account export stays downloadable; default 7 days
 }
 
 func (c Config) withDefaults() Config {
@@ -40,6 +41,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.FeedLimit <= 0 {
 		c.FeedLimit = 15
+	}
+	if c.ExportTTL <= 0 {
+		c.ExportTTL = 7 * 24 * time.Hour
 	}
 	if c.MaxLimit <= 0 {
 		c.MaxLimit = 100

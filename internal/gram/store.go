@@ -26,6 +26,8 @@ type Store interface {
 	Backlogs
 	AuditLog
 	JobLeases
+	Reports
+	Exports
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
@@ -210,6 +212,17 @@ type Likes interface {
 	// LikerIDs returns, for each post id, up to limit ids of users who
 	// like it, oldest like first. Posts without likes are absent.
 	LikerIDs(ctx context.Context, postIDs []string, limit int) (map[string][]string, error)
+	// LikesByUser returns a page of the likes userID gave, newest first:
+	// the cursor is the (CreatedAt, PostID) of the last like of the
+	// previous page.
+	LikesByUser(ctx context.Context, userID string, page Page) ([]*Like, error)
+}
+
+// Like is one user's like of a post.
+type Like struct {
+	PostID    string
+	UserID    string
+	CreatedAt time.Time
 }
 
 // Comments persists comments.
@@ -227,6 +240,10 @@ type Comments interface {
 	// CommentsByPost returns a page of the post's comments, oldest first:
 	// the cursor is the last comment of the previous page.
 	CommentsByPost(ctx context.Context, postID string, page Page) ([]*Comment, error)
+	// CommentsByAuthor returns a page of the comments userID wrote, on
+	// any post, newest first: the cursor is the last comment of the
+	// previous page.
+	CommentsByAuthor(ctx context.Context, userID string, page Page) ([]*Comment, error)
 }
 
 // Stories persists stories.
@@ -245,6 +262,9 @@ type Stories interface {
 	ActiveStories(ctx context.Context, viewerID string, now time.Time, limit int) ([]*Story, error)
 	// ExpiredStories returns up to limit stories that expired before now.
 	ExpiredStories(ctx context.Context, now time.Time, limit int) ([]*Story, error)
+	// StoriesByUser returns up to limit of the user's stories unexpired
+	// at now, newest first.
+	StoriesByUser(ctx context.Context, userID string, now time.Time, limit int) ([]*Story, error)
 }
 
 // Notifications persists notifications.

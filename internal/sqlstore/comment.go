@@ -81,3 +81,17 @@ func (s *Store) CommentsByPost(ctx context.Context, postID string, page gram.Pag
 	out, err := queryAll(ctx, s, scanComment, commentsQuery(page.HasCursor()), pageArgs(page, postID)...)
 	return out, s.wrap("comments", err)
 }
+
+// commentsByAuthorQuery walks the (author_id, created_at, id) index backwards.
+func commentsByAuthorQuery(cursor bool) string {
+	q := `SELECT ` + commentColumns + ` FROM comments WHERE author_id = ?`
+	if cursor {
+		q += ` AND (created_at, id) < (?, ?)`
+	}
+	return q + ` ORDER BY created_at DESC, id DESC LIMIT ?`
+}
+
+func (s *Store) CommentsByAuthor(ctx context.Context, userID string, page gram.Page) ([]*gram.Comment, error) {
+	out, err := queryAll(ctx, s, scanComment, commentsByAuthorQuery(page.HasCursor()), pageArgs(page, userID)...)
+	return out, s.wrap("comments by author", err)
+}

@@ -41,6 +41,8 @@ func Tables() []Table {
 		{"blocks", []string{"blocker_id", "blocked_id"}},
 		{"mutes", []string{"muter_id", "muted_id"}},
 		{"follow_requests", []string{"requester_id", "target_id"}},
+		{"reports", []string{"id"}},
+		{"exports", []string{"id"}},
 	}
 }
 

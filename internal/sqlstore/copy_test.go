@@ -17,7 +17,7 @@ import (
 // seededSQLite returns a SQLite store with rows in every table: a small
 // seed dataset, plus what the seed does not make (sessions,
 // notifications, resets, email changes, mail, suppressions, audit, the
-// blob-delete queue) made through the store. Counters are off on one post
+// blob-delete queue, reports, exports) made through the store. Counters are off on one post
 // the way a bug would leave them, for the copy to recount.
 func seededSQLite(t *testing.T) *sqlstore.Store {
 	t.Helper()
@@ -53,6 +53,11 @@ func seededSQLite(t *testing.T) *sqlstore.Store {
 	gone := storetest.NewPost(t, s, bob, storetest.At(7*time.Minute))
 	must("DeletePost", s.DeletePost(ctx, gone.ID, &gram.AuditEntry{ID: gram.NewID(storetest.T0), ActorID: gram.ActorCLI,
 		Action: "post.delete", TargetType: "post", TargetID: gone.ID, Reason: "test", CreatedAt: storetest.T0}))
+	must("CreateReport", s.CreateReport(ctx, &gram.Report{ID: gram.NewID(storetest.T0), ReporterID: bob.ID, TargetType: gram.ReportPost,
+		TargetID: p.ID, Reason: "spam", State: gram.ReportOpen, CreatedAt: storetest.T0,
+		Snapshot: gram.Snapshot{AuthorID: ann.ID, AuthorUsername: ann.Username, Text: p.Caption, PhotoKey: p.PhotoKey}}))
+	must("CreateExport", s.CreateExport(ctx, &gram.Export{ID: gram.NewID(storetest.T0), UserID: ann.ID,
+		State: gram.ExportPending, CreatedAt: storetest.T0}))
 	job, err := s.ClaimJob(ctx, "sweep-media", storetest.T0, time.Minute)
 	must("ClaimJob", err)
 	cat := storetest.NewUser(t, s, "cat")

@@ -125,3 +125,20 @@ func (s *Store) likerIDs(ctx context.Context, postIDs []string, limit int, out m
 	}
 	return nil
 }
+
+// likesByUserQuery walks the (user_id, created_at, post_id) index backwards.
+func likesByUserQuery(cursor bool) string {
+	q := `SELECT post_id, user_id, created_at FROM likes WHERE user_id = ?`
+	if cursor {
+		q += ` AND (created_at, post_id) < (?, ?)`
+	}
+	return q + ` ORDER BY created_at DESC, post_id DESC LIMIT ?`
+}
+
+func (s *Store) LikesByUser(ctx context.Context, userID string, page gram.Page) ([]*gram.Like, error) {
+	out, err := queryAll(ctx, s, func(r scanner) (*gram.Like, error) {
+		l, err := scanLike(r)
+		return &gram.Like{PostID: l.postID, UserID: l.userID, CreatedAt: fromMS(l.at)}, err
+	}, likesByUserQuery(page.HasCursor()), pageArgs(page, userID)...)
+	return out, s.wrap("likes by user", err)
+}

@@ -8,7 +8,8 @@ import (
 
 // insertNotification stores n (when not nil) through q, the transaction of
 // the follow, like or comment it is about. Follow and like notifications
-// carry a dedupe key, so a repeat is silently ignored; every comment is new.
+// carry a dedupe key, so a repeat is silently ignored; every other
+// notification (a comment, a report's outcome) is new.
 const qInsertNotification = `INSERT INTO notifications (id, recipient_id, actor_id, kind, post_id, dedupe, created_at)
 	VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (recipient_id, dedupe) DO NOTHING`
 
@@ -17,7 +18,7 @@ func insertNotification(ctx context.Context, q querier, n *gram.Notification) er
 		return nil
 	}
 	dedupe := n.Kind + ":" + n.ActorID + ":" + n.PostID
-	if n.Kind == gram.NotifyComment {
+	if n.Kind != gram.NotifyFollow && n.Kind != gram.NotifyLike {
 		dedupe = n.Kind + ":" + n.ID
 	}
 	_, err := q.exec(ctx, qInsertNotification, n.ID, n.RecipientID, n.ActorID, n.Kind, n.PostID, dedupe, ms(n.CreatedAt))

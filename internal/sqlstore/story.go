@@ -73,3 +73,12 @@ func (s *Store) ExpiredStories(ctx context.Context, now time.Time, limit int) ([
 	out, err := queryAll(ctx, s, scanStory, qExpiredStories, ms(now), limit)
 	return out, s.wrap("expired stories", err)
 }
+
+// qStoriesByUser reads the user's stories through stories_user: a few a day.
+const qStoriesByUser = `SELECT ` + storyColumns + ` FROM stories s WHERE s.user_id = ? AND s.expires_at > ?
+	ORDER BY s.created_at DESC, s.id DESC LIMIT ?`
+
+func (s *Store) StoriesByUser(ctx context.Context, userID string, now time.Time, limit int) ([]*gram.Story, error) {
+	out, err := queryAll(ctx, s, scanStory, qStoriesByUser, userID, ms(now), limit)
+	return out, s.wrap("stories by user", err)
+}
