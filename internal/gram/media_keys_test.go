@@ -14,8 +14,9 @@ import (
 )
 
 // TestMediaReferenced checks the orphan test that the media sweep uses:
-// objects of live posts, stories and avatars are referenced; the object
-// of a deleted post, a replaced avatar, or a made-up key under a user is not.
+// objects of live posts, stories, avatars and ready exports are
+// referenced; the object of a deleted post, a replaced avatar, a key that
+// is not an export's archive, or a made-up key under a user is not.
 func TestMediaReferenced(t *testing.T) {
 	ctx := context.Background()
 	env := map[string]string{"DATA_DIR": t.TempDir()}
@@ -52,6 +53,17 @@ func TestMediaReferenced(t *testing.T) {
 	first, _ := svc.SetAvatar(ctx, u, img())
 	oldAvatar := first.PhotoKey
 	current, _ := svc.SetAvatar(ctx, u, img())
+	pending, err := svc.RequestExport(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := svc.BuildExports(ctx, 1); n != 1 || err != nil {
+		t.Fatalf("BuildExports = %d, %v", n, err)
+	}
+	ready, err := svc.LatestExport(ctx, u)
+	if err != nil || ready.BlobKey == "" {
+		t.Fatalf("LatestExport = %+v, %v", ready, err)
+	}
 	tests := []struct {
 		key  string
 		want bool
@@ -62,6 +74,9 @@ func TestMediaReferenced(t *testing.T) {
 		{current.PhotoKey, true},
 		{oldAvatar, false},
 		{"users/" + u.ID + "/posts/000000000000000000000000.jpg", false},
+		{ready.BlobKey, true},
+		{"users/" + u.ID + "/exports/" + pending.ID + "-0123456789abcdef0123456789abcdef.zip", false}, // not its archive
+		{"users/" + u.ID + "/exports/000000000000000000000000-0123.zip", false},
 		{"users/" + u.ID + "/unknown/x.jpg", true},
 		{"logo/logo.png", true},
 	}
