@@ -160,6 +160,25 @@ func TestReportActions(t *testing.T) {
 			st, body := h.do(t, "POST", "/instamern/reports", bob.Token, c.body)
 			wantFail(t, st, body, c.st, c.msg)
 		}
+		// A block keeps its blocker's content from the blocked, not its
+		// victim from reporting the account it blocked.
+		dave := h.signup(t, "dave")
+		davePost := h.post(t, dave, "dave's")
+		st, body = h.do(t, "POST", "/instamern/users/block/bob", dave.Token, nil)
+		wantSuccess(t, st, body, 200)
+		st, body = h.do(t, "POST", "/instamern/reports", bob.Token, map[string]any{"type": "post", "id": davePost, "reason": "spam"})
+		wantFail(t, st, body, 404, "There is no such post to report.")
+		st, body = h.do(t, "POST", "/instamern/reports", bob.Token, map[string]any{"type": "user", "id": dave.ID, "reason": "spam"})
+		wantFail(t, st, body, 404, "There is no such user to report.")
+		h.fileReport(t, dave, "user", bob.ID, "harassment")
+		// A private account's posts are reported by its followers only.
+		st, body = h.do(t, "PATCH", "/instamern/users/privacy", alice.Token, map[string]any{"private": true})
+		wantSuccess(t, st, body, 200)
+		privPost := h.post(t, alice, "for followers")
+		st, body = h.do(t, "POST", "/instamern/reports", bob.Token, map[string]any{"type": "post", "id": privPost, "reason": "spam"})
+		wantFail(t, st, body, 404, "There is no such post to report.")
+		h.fileReport(t, bob, "user", alice.ID, "other")
+
 		long := make([]byte, gram.ReportNoteMax+1)
 		for i := range long {
 			long[i] = 'a'

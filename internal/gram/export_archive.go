@@ -149,7 +149,7 @@ func (a *archive) profile(ctx context.Context, u *User) error {
 	}
 	return a.json("profile.json", map[string]any{
 		"id": u.ID, "username": u.Username, "email": u.Email, "firstname": u.Firstname, "lastname": u.Lastname,
-		"bio": u.Bio, "role": u.Role, "active": u.Active, "createdAt": exportTime(u.CreatedAt),
+		"bio": u.Bio, "role": u.Role, "active": u.Active, "private": u.Private, "createdAt": exportTime(u.CreatedAt),
 		"updatedAt": exportTime(u.UpdatedAt), "photo": photo,
 	})
 }

@@ -84,6 +84,24 @@ func (r Relation) CanMention() bool {
 	return r.Viewer != nil && r.Owner.Active && !r.blocked()
 }
 
+// CanReport answers: may the viewer report the account (content false)
+// or one of its posts, comments or stories (content true)? Not their own;
+// otherwise what they may see, and an account they block too, so that a
+// block never keeps its victim from reporting; nothing of an account
+// that blocks them, nor, for content, of a private account they do not
+// follow. Staff may report anything.
+func (r Relation) CanReport(content bool) bool {
+	switch {
+	case r.Self():
+		return false
+	case r.Viewer.IsStaff():
+		return true
+	case r.BlockedBy || !r.Owner.Active:
+		return false
+	}
+	return !content || r.approved()
+}
+
 // Shield is what one viewer's lists are filtered by, for a given set of
 // accounts (Store.Shield): those blocked either way with the viewer, and
 // those the viewer mutes. The zero Shield (nobody logged in) hides none.

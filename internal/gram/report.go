@@ -129,12 +129,9 @@ func (s *Service) FileReport(ctx context.Context, u *User, targetType, targetID,
 	case utf8.RuneCountInString(note) > ReportNoteMax:
 		return nil, Errorf(EINVALID, "The note cannot be longer than %d characters.", ReportNoteMax)
 	}
-	snap, err := s.snapshot(ctx, targetType, targetID)
+	snap, err := s.snapshot(ctx, u, targetType, targetID)
 	if err != nil {
 		return nil, err
-	}
-	if snap.AuthorID == u.ID {
-		return nil, Errorf(EINVALID, "You cannot report yourself or your own %s.", targetType)
 	}
 	now := s.now()
 	r := &Report{ID: NewID(now), ReporterID: u.ID, TargetType: targetType, TargetID: targetID, Reason: reason,
@@ -143,8 +140,9 @@ func (s *Service) FileReport(ctx context.Context, u *User, targetType, targetID,
 	return r, storeErr(err, msgReportNotFound, "You have already reported this. A moderator will look at it.")
 }
 
-// snapshot reads what a report keeps of its target.
-func (s *Service) snapshot(ctx context.Context, targetType, id string) (Snapshot, error) {
+// snapshot reads what u's report keeps of its target, which u must be
+// allowed to report (Relation.CanReport); what u may not see is not found.
+func (s *Service) snapshot(ctx context.Context, u *User, targetType, id string) (Snapshot, error) {
 	notFound := Errorf(ENOTFOUND, "There is no such %s to report.", targetType)
 	if !ValidID(id) {
 		return Snapshot{}, notFound
@@ -178,6 +176,16 @@ func (s *Service) snapshot(ctx context.Context, targetType, id string) (Snapshot
 	author, err := s.store.UserByID(ctx, snap.AuthorID)
 	if err != nil {
 		return Snapshot{}, storeErr(err, notFound.Message, msgUserExists)
+	}
+	if author.ID == u.ID {
+		return Snapshot{}, Errorf(EINVALID, "You cannot report yourself or your own %s.", targetType)
+	}
+	rel, err := s.Relation(ctx, u, author)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	if !rel.CanReport(targetType != ReportUser) {
+		return Snapshot{}, notFound
 	}
 	snap.AuthorUsername = author.Username
 	if targetType == ReportUser {
