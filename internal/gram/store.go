@@ -16,6 +16,7 @@ type Store interface {
 	Blocks
 	Posts
 	Likes
+	Saves
 	Comments
 	Stories
 	Notifications
@@ -199,6 +200,13 @@ type Posts interface {
 	Feed(ctx context.Context, viewerID string, page Page) ([]*Post, error)
 	// PostsByUser returns a page of the user's posts, newest first.
 	PostsByUser(ctx context.Context, userID string, page Page) ([]*Post, error)
+	// HomeFeed returns a page of the posts of userID and of the users
+	// userID follows, newest first, by active authors only (a filter on
+	// the authors before the page is cut, so that a full page means more
+	// may follow). Its cost is bounded by the number of accounts followed
+	// times the page size, the same for a deep page as for the first. An
+	// unknown user has an empty home feed.
+	HomeFeed(ctx context.Context, userID string, page Page) ([]*Post, error)
 }
 
 // Likes persists likes.
@@ -223,6 +231,28 @@ type Like struct {
 	PostID    string
 	UserID    string
 	CreatedAt time.Time
+}
+
+// Saves persists the posts users keep for later, each visible to the
+// user who saved it only.
+type Saves interface {
+	// SavePost records that userID saved postID at at, and reports
+	// whether the save is new: saving a saved post again changes nothing
+	// (its save time stays the first). Returns ErrNotFound if the user or
+	// the post does not exist. Deleting the post or the user removes it.
+	SavePost(ctx context.Context, userID, postID string, at time.Time) (bool, error)
+	// UnsavePost removes userID's save of postID and reports whether there
+	// was one; an unknown user or post is not an error.
+	UnsavePost(ctx context.Context, userID, postID string) (bool, error)
+	// SavedPosts returns a page of the posts userID saved, by active
+	// authors only, most recently saved first: the page's cursor is the
+	// save time (SavedPost.SavedAt) and post id of the previous page's
+	// last item.
+	SavedPosts(ctx context.Context, userID string, page Page) ([]*SavedPost, error)
+	// SavedAmong returns which of postIDs userID saved, in one round trip
+	// per chunk of ids (never one per post); ids not saved, or unknown,
+	// are absent. Repeated ids are allowed.
+	SavedAmong(ctx context.Context, userID string, postIDs []string) (map[string]bool, error)
 }
 
 // Comments persists comments.

@@ -28,6 +28,7 @@ func Tables() []Table {
 		{"follows", []string{"follower_id", "followee_id"}},
 		{"posts", []string{"id"}},
 		{"likes", []string{"post_id", "user_id"}},
+		{"saves", []string{"user_id", "post_id"}},
 		{"comments", []string{"id"}},
 		{"stories", []string{"id"}},
 		{"notifications", []string{"id"}},

@@ -59,6 +59,16 @@ type fnError struct{ err error }
 
 func (e fnError) Error() string { return e.err.Error() }
 
+// changed runs q and reports whether it changed a row.
+func (s *Store) changed(ctx context.Context, q string, args ...any) (bool, error) {
+	res, err := s.exec(ctx, q, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
 // mustAffect returns gram.ErrNotFound when a statement changed no row.
 func mustAffect(res sql.Result, err error) error {
 	if err != nil {

@@ -35,12 +35,8 @@ func (s *Store) Follow(ctx context.Context, followerID, followeeID string, at ti
 }
 
 func (s *Store) Unfollow(ctx context.Context, followerID, followeeID string) (bool, error) {
-	res, err := s.exec(ctx, qUnfollow, followerID, followeeID)
-	if err != nil {
-		return false, s.wrap("unfollow", err)
-	}
-	n, err := res.RowsAffected()
-	return n > 0, s.wrap("unfollow", err)
+	removed, err := s.changed(ctx, qUnfollow, followerID, followeeID)
+	return removed, s.wrap("unfollow", err)
 }
 
 // The follow lists walk (followee_id | follower_id, created_at, other id)

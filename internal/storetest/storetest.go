@@ -23,7 +23,7 @@ func Run(t *testing.T, newStore func(t *testing.T) gram.Store) {
 	t.Helper()
 	groups := [][]test{
 		userTests, searchTests, deleteUserTests, sessionTests, followTests,
-		postTests, pageTests, likeTests, commentTests, storyTests,
+		postTests, pageTests, homeTests, likeTests, savedTests, commentTests, storyTests,
 		notificationTests, passwordResetTests, emailChangeTests, outboxTests, blobQueueTests, backlogTests, adminTests, jobTests,
 		blockTests, followRequestTests, reportTests, exportTests,
 	}
