@@ -79,7 +79,7 @@ func (fx *fixture) unique(prefix string) string {
 }
 
 // watchedTables are compared before and after every rejected request.
-var watchedTables = []string{"users", "posts", "likes", "comments", "follows", "stories",
+var watchedTables = []string{"users", "posts", "likes", "saves", "comments", "follows", "stories",
 	"notifications", "sessions", "mail_outbox", "password_resets", "email_changes", "audit_log", "mail_suppressions", "reports", "exports"}
 
 // snapshot is the full content of the watched tables (rows rendered as

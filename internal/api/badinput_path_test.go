@@ -57,6 +57,8 @@ var pathEndpoints = []pathEndpoint{
 	{"Unfollow", "POST", "/instamern/users/unfollow/", alicesToken, nil},
 	{"Post", "GET", "/instamern/posts/", nil, nil},
 	{"Like", "POST", "/instamern/posts/like/", bobsToken, nil},
+	{"Save", "POST", "/instamern/posts/save/", bobsToken, nil},
+	{"Unsave", "DELETE", "/instamern/posts/save/", bobsToken, nil},
 	{"UpdatePost", "POST", "/instamern/posts/update/", alicesToken, map[string]any{"caption": "changed"}},
 	{"DeletePost", "DELETE", "/instamern/posts/delete/", alicesToken, nil},
 	{"Comment", "POST", "/instamern/posts/comments/", bobsToken, map[string]any{"comment": "hostile"}},

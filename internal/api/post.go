@@ -16,11 +16,29 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]postView, 0, len(feed.Posts))
-	for _, p := range feed.Posts {
-		items = append(items, s.postView(r.Context(), p, feed.Likes[p.ID]))
+	return s.postsPage(w, r, feed.Posts, feed.Likes, feed.Next, nil)
+}
+
+// postsPage answers a page of posts with their likers and, for a
+// logged-in viewer, whether they saved each: saved when the caller knows
+// it, else one store query for the whole page.
+func (s *Server) postsPage(w http.ResponseWriter, r *http.Request, posts []*gram.Post, likes map[string][]string, next gram.Page, saved map[string]bool) error {
+	viewer := currentUser(r.Context())
+	if saved == nil && viewer != nil {
+		var err error
+		if saved, err = s.svc.SavedAmong(r.Context(), viewer, posts); err != nil {
+			return err
+		}
 	}
-	return ok(w, http.StatusOK, envelope{Results: count(len(items)), Next: nextCursor(feed.Next), Data: map[string]any{"posts": items}})
+	items := make([]postView, 0, len(posts))
+	for _, p := range posts {
+		v := s.postView(r.Context(), p, likes[p.ID])
+		if viewer != nil {
+			v.Saved = new(saved[p.ID])
+		}
+		items = append(items, v)
+	}
+	return ok(w, http.StatusOK, envelope{Results: count(len(items)), Next: nextCursor(next), Data: map[string]any{"posts": items}})
 }
 
 // detailView is the post detail (P2).
@@ -38,7 +56,15 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range d.Comments {
 		cs = append(cs, newCommentView(c))
 	}
-	return ok(w, http.StatusOK, envelope{Data: map[string]any{"post": detailView{postView: s.postView(r.Context(), d.Post, d.Likes), Comments: cs}}})
+	v := s.postView(r.Context(), d.Post, d.Likes)
+	if viewer := currentUser(r.Context()); viewer != nil {
+		saved, err := s.svc.SavedAmong(r.Context(), viewer, []*gram.Post{d.Post})
+		if err != nil {
+			return err
+		}
+		v.Saved = new(saved[d.Post.ID])
+	}
+	return ok(w, http.StatusOK, envelope{Data: map[string]any{"post": detailView{postView: v, Comments: cs}}})
 }
 
 func (s *Server) handleUploadPost(w http.ResponseWriter, r *http.Request) error {

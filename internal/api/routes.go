@@ -85,6 +85,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Posts and comments (P1-P8) and stories (S1-S2, plus delete).
 	route("GET /instamern/posts", read(s.optionalUser(s.handleFeed)))
 	route("GET /instamern/posts/{id}", read(s.optionalUser(s.handlePost)))
+	route("GET /instamern/posts/home", read(s.requireUser(s.handleHomeFeed)))
+	route("GET /instamern/posts/saved", read(s.requireUser(s.handleSavedPosts)))
+	route("POST /instamern/posts/save/{id}", write(s.requireUser(s.handleSavePost)))
+	route("DELETE /instamern/posts/save/{id}", write(s.requireUser(s.handleUnsavePost)))
 	file("POST /instamern/posts/upload", write(s.requireUser(s.handleUploadPost)))
 	route("POST /instamern/posts/like/{id}", write(s.requireUser(s.handleLikePost)))
 	route("POST /instamern/posts/update/{id}", write(s.requireUser(s.handleUpdatePost)))

@@ -117,6 +117,9 @@ type postView struct {
 	PostedAt string   `json:"postedAt"`
 	Like     int      `json:"like"`
 	Comment  int      `json:"comment"`
+	// Saved is whether the logged-in viewer saved the post; absent for
+	// an anonymous reader and where it is not read (upload, profile).
+	Saved *bool `json:"saved,omitempty"`
 }
 
 func (s *Server) postView(ctx context.Context, p *gram.Post, likes []string) postView {

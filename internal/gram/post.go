@@ -133,8 +133,14 @@ type FeedPage struct {
 // have in a feed (Relation.InFeed, applied by the store's query), newest
 // first.
 func (s *Service) Feed(ctx context.Context, viewer *User, page Page) (*FeedPage, error) {
+	return s.feedPage(ctx, viewer, page, func(page Page) ([]*Post, error) { return s.store.Feed(ctx, viewerID(viewer), page) })
+}
+
+// feedPage reads a page of posts with fetch, newest first, and their
+// likers that viewer may see.
+func (s *Service) feedPage(ctx context.Context, viewer *User, page Page, fetch func(Page) ([]*Post, error)) (*FeedPage, error) {
 	page = s.clampPage(page, s.cfg.FeedLimit)
-	posts, err := s.store.Feed(ctx, viewerID(viewer), page)
+	posts, err := fetch(page)
 	if err != nil {
 		return nil, err
 	}
@@ -150,11 +156,7 @@ func (s *Service) Feed(ctx context.Context, viewer *User, page Page) (*FeedPage,
 // that viewer may see (one store lookup for the likers, one for the
 // shield).
 func (s *Service) PostLikers(ctx context.Context, viewer *User, posts []*Post) (map[string][]string, error) {
-	ids := make([]string, len(posts))
-	for i, p := range posts {
-		ids[i] = p.ID
-	}
-	likes, err := s.store.LikerIDs(ctx, ids, s.cfg.ListCap)
+	likes, err := s.store.LikerIDs(ctx, postIDsOf(posts), s.cfg.ListCap)
 	if err != nil || viewer == nil {
 		return likes, err
 	}

@@ -201,9 +201,10 @@ type Posts interface {
 	// PostsByUser returns a page of the user's posts, newest first.
 	PostsByUser(ctx context.Context, userID string, page Page) ([]*Post, error)
 	// HomeFeed returns a page of the posts of userID and of the users
-	// userID follows, newest first, by active authors only (a filter on
-	// the authors before the page is cut, so that a full page means more
-	// may follow). Its cost is bounded by the number of accounts followed
+	// userID follows, newest first, by the authors userID may have in a
+	// feed only (Relation.InFeed: active, no block either way, not muted;
+	// a filter on the authors before the page is cut, so that a full
+	// page means more may follow). Its cost is bounded by the number of accounts followed
 	// times the page size, the same for a deep page as for the first. An
 	// unknown user has an empty home feed.
 	HomeFeed(ctx context.Context, userID string, page Page) ([]*Post, error)
@@ -244,8 +245,9 @@ type Saves interface {
 	// UnsavePost removes userID's save of postID and reports whether there
 	// was one; an unknown user or post is not an error.
 	UnsavePost(ctx context.Context, userID, postID string) (bool, error)
-	// SavedPosts returns a page of the posts userID saved, by active
-	// authors only, most recently saved first: the page's cursor is the
+	// SavedPosts returns a page of the posts userID saved, by the authors
+	// userID may have in a feed only (Relation.InFeed), most recently
+	// saved first: the page's cursor is the
 	// save time (SavedPost.SavedAt) and post id of the previous page's
 	// last item.
 	SavedPosts(ctx context.Context, userID string, page Page) ([]*SavedPost, error)

@@ -10,11 +10,12 @@ import (
 )
 
 // homeAuthors is the set of authors of a home feed: the user's followees
-// and the user (UNION: a follow of oneself counts once), active ones
-// only (authorActive), one primary-key lookup each. Arguments: the
-// user's id twice.
+// and the user (UNION: a follow of oneself counts once) that the user may
+// have in a feed (listedAuthor: active, no block either way, not muted),
+// a few index probes each, before any post is read. Arguments: the
+// user's id twice, then listedArgs.
 var homeAuthors = `SELECT a.id FROM (SELECT followee_id AS id FROM follows WHERE follower_id = ?
-	UNION SELECT id FROM users WHERE id = ?) a WHERE ` + authorActive("a.id")
+	UNION SELECT id FROM users WHERE id = ?) a WHERE ` + listedAuthor("a.id", true)
 
 // homeQuery is the home feed read on request (fan-out on read): for each
 // author, at most a page of their newest posts before the cursor, read
@@ -56,7 +57,7 @@ func homeQuery(dialect string, cursor bool) string {
 
 // homeArgs are the arguments of homeQuery, in the order of its marks.
 func homeArgs(dialect, userID string, page gram.Page) []any {
-	args := []any{userID, userID}
+	args := append([]any{userID, userID}, listedArgs(userID)...)
 	var cur []any
 	if page.HasCursor() {
 		cur = []any{ms(page.CursorAt), page.CursorID}

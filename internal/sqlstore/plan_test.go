@@ -87,8 +87,8 @@ func planCases(v planValues) []planCase {
 		{name: "HomeFeed", query: homeQuery("postgres", false), args: homeArgs("postgres", v.likerID, gram.Page{Limit: 15}), index: "posts_author", sort: true, dialect: "postgres"},
 		{name: "HomeFeed/Cursor", query: homeQuery("postgres", true), args: homeArgs("postgres", v.likerID, v.page(15)), index: "posts_author", sort: true, dialect: "postgres"},
 		// Saved posts: the list, the flag of a page, save and unsave.
-		{name: "SavedPosts", query: savedQuery(false), args: []any{v.likerID, 15}, index: "saves_user_created"},
-		{name: "SavedPosts/Cursor", query: savedQuery(true), args: []any{v.likerID, v.cursorAt, v.cursorID, 15}, index: "saves_user_created"},
+		{name: "SavedPosts", query: savedQuery(false), args: savedArgs(v.likerID, gram.Page{Limit: 15}), index: "saves_user_created"},
+		{name: "SavedPosts/Cursor", query: savedQuery(true), args: savedArgs(v.likerID, v.page(15)), index: "saves_user_created"},
 		{name: "SavedAmong", query: savedAmongQuery(len(v.feedIDs)), args: append([]any{v.likerID}, anySlice(v.feedIDs)...), index: "saves_pkey|sqlite_autoindex_saves"},
 		{name: "SavePost", query: qSave, args: []any{v.likerID, v.postID, v.now}, write: true},
 		{name: "UnsavePost", query: qUnsave, args: []any{v.likerID, v.postID}, index: "saves_pkey|sqlite_autoindex_saves", write: true},

@@ -29,14 +29,20 @@ func (s *Store) UnsavePost(ctx context.Context, userID, postID string) (bool, er
 
 // savedQuery walks the (user_id, created_at, post_id) index of saves
 // backwards from the cursor, joining each save to its post by primary
-// key, and keeps it if the post's author is active (authorActive).
+// key, and keeps it if the user may have the post's author in a feed
+// (listedAuthor). Arguments: savedArgs.
 func savedQuery(cursor bool) string {
 	q := `SELECT ` + postColumns + `, s.created_at FROM saves s JOIN posts p ON p.id = s.post_id
-		WHERE s.user_id = ? AND ` + authorActive("p.author_id")
+		WHERE s.user_id = ? AND ` + listedAuthor("p.author_id", true)
 	if cursor {
 		q += ` AND (s.created_at, s.post_id) < (?, ?)`
 	}
 	return q + ` ORDER BY s.created_at DESC, s.post_id DESC LIMIT ?`
+}
+
+// savedArgs are the arguments of savedQuery.
+func savedArgs(userID string, page gram.Page) []any {
+	return pageArgs(page, append([]any{userID}, listedArgs(userID)...)...)
 }
 
 func scanSaved(r scanner) (*gram.SavedPost, error) {
@@ -52,7 +58,7 @@ func scanSaved(r scanner) (*gram.SavedPost, error) {
 }
 
 func (s *Store) SavedPosts(ctx context.Context, userID string, page gram.Page) ([]*gram.SavedPost, error) {
-	out, err := queryAll(ctx, s, scanSaved, savedQuery(page.HasCursor()), pageArgs(page, userID)...)
+	out, err := queryAll(ctx, s, scanSaved, savedQuery(page.HasCursor()), savedArgs(userID, page)...)
 	return out, s.wrap("saved posts", err)
 }
 

@@ -14,6 +14,7 @@ var homeTests = []test{
 	{"HomeFeed/OneProlificAuthorAndTies", testHomeFeedProlific},
 	{"HomeFeed/InactiveAuthorsLeaveFullPages", testHomeFeedInactive},
 	{"HomeFeed/UnknownUserEmpty", testHomeFeedUnknown},
+	{"HomeFeed/MutedAndBlockedLeave", testHomeFeedSafety},
 }
 
 func homeFeed(t *testing.T, s gram.Store, u *gram.User, page gram.Page) []*gram.Post {
@@ -128,5 +129,34 @@ func testHomeFeedUnknown(t *testing.T, s gram.Store) {
 	got, err := s.HomeFeed(t.Context(), missingID(), gram.Page{Limit: 10})
 	if err != nil || len(got) != 0 {
 		t.Errorf("HomeFeed(unknown) = %d posts, %v; want none, nil", len(got), err)
+	}
+}
+
+// testHomeFeedSafety: a muted followee leaves the home feed (unmuted, it
+// is back), and so does a followee who blocks the reader (the block ends
+// the follow, but the feed does not count on that), before the page is
+// cut.
+func testHomeFeedSafety(t *testing.T, s gram.Store) {
+	alice, bob, carol, dave := NewUser(t, s, "alice"), NewUser(t, s, "bob"), NewUser(t, s, "carol"), NewUser(t, s, "dave")
+	for _, u := range []*gram.User{bob, carol, dave} {
+		Follow(t, s, alice, u, T0)
+	}
+	pb := NewPost(t, s, bob, At(time.Second))
+	for i := range 3 {
+		NewPost(t, s, carol, At(time.Minute+time.Duration(i)*time.Second))
+		NewPost(t, s, dave, At(time.Hour+time.Duration(i)*time.Second))
+	}
+	if _, err := s.Mute(t.Context(), alice.ID, carol.ID, T0, 100); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Block(t.Context(), dave.ID, alice.ID, T0, 100); err != nil {
+		t.Fatal(err)
+	}
+	wantPosts(t, "HomeFeed with carol muted and dave blocking", homeFeed(t, s, alice, gram.Page{Limit: 1}), []*gram.Post{pb})
+	if _, err := s.Unmute(t.Context(), alice.ID, carol.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := homeFeed(t, s, alice, gram.Page{Limit: 10}); len(got) != 4 {
+		t.Errorf("HomeFeed after unmuting carol = %d posts; want carol's 3 and bob's", len(got))
 	}
 }

@@ -137,6 +137,12 @@ func testSavedPrivate(t *testing.T, s gram.Store) {
 	if got := savedPosts(t, s, alice, gram.Page{Limit: 1}); len(got) != 1 || got[0].Post.ID != pb.ID {
 		t.Errorf("SavedPosts(alice, limit 1) with carol inactive = %v; want pb (a full page)", got)
 	}
+	if _, err := s.Block(t.Context(), bob.ID, alice.ID, T0, 100); err != nil {
+		t.Fatal(err)
+	}
+	if got := savedPosts(t, s, alice, gram.Page{Limit: 10}); len(got) != 0 {
+		t.Errorf("SavedPosts(alice) once bob blocks her = %v; want none", got)
+	}
 }
 
 func testSavedAmong(t *testing.T, s gram.Store) {
