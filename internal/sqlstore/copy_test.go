@@ -33,6 +33,7 @@ func seededSQLite(t *testing.T) *sqlstore.Store {
 	storetest.Follow(t, s, bob, ann, storetest.At(2*time.Minute))
 	p := storetest.NewPost(t, s, ann, storetest.At(3*time.Minute))
 	storetest.Like(t, s, p, bob, storetest.At(4*time.Minute), true)
+	storetest.Save(t, s, bob, p, storetest.At(4*time.Minute))
 	storetest.NewComment(t, s, p, bob, storetest.At(5*time.Minute))
 	storetest.NewStory(t, s, ann, storetest.At(6*time.Minute))
 	mail := func(to string) *gram.OutboxMail {

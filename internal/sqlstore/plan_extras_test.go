@@ -26,6 +26,7 @@ const (
 	extraAudit         = 100_000
 	extraBlobs         = 20_000  // queued media deletions (an S3 outage's backlog)
 	extraEdges         = 100_000 // blocks, mutes, follow requests: each
+	extraSaves         = 1_000_000
 	extraUsers         = 100_000 // the dataset the sizes above are for
 )
 
@@ -40,7 +41,7 @@ func scaled(n, users int) int {
 // time, one viral post: the newest, so that it is on the feed's first
 // page, liked by every user), notifications, stories, sessions, sent and
 // due mail, password resets, email changes, suppressions, the audit log
-// and queued media deletions, as many as extraComments and the others say for 100,000 users and
+// queued media deletions and saved posts, as many as extraComments and the others say for 100,000 users and
 // proportionally fewer for fewer users. Then it refreshes the statistics.
 func seedExtras(t *testing.T, s *Store) {
 	ctx := t.Context()
@@ -128,6 +129,8 @@ func extraTables(users int) []extraTable {
 			func(x *extras) func(int) []any { return x.edge }},
 		{"follow_requests", []string{"requester_id", "target_id", "created_at"}, extraEdges,
 			func(x *extras) func(int) []any { return x.edge }},
+		{"saves", []string{"user_id", "post_id", "created_at"}, extraSaves,
+			func(x *extras) func(int) []any { return x.save }},
 	}
 	for i := range tables {
 		tables[i].n = scaled(tables[i].n, users)
@@ -243,6 +246,15 @@ func (x *extras) mail(i int) []any {
 }
 
 // token is a pending password reset of user i (one per user).
+// save is the k-th save of user i mod users: each user's saves are of
+// distinct posts (104729 is a prime, so no two of a user's first saves
+// land on one post of any dataset size but its multiples).
+func (x *extras) save(i int) []any {
+	u, k := i%len(x.users), i/len(x.users)
+	p := x.posts[(u*31+k*104729)%len(x.posts)]
+	return []any{x.users[u], p.id, p.at + int64(k+1)*60_000}
+}
+
 func (x *extras) token(i int) []any {
 	return []any{x.users[i], "reset-" + x.id(x.now), x.now + 600_000}
 }
