@@ -61,7 +61,7 @@ func parseFlags(args []string, errOut io.Writer) (*config, error) {
 	fs.IntVar(&c.conns, "conns", 64, "concurrent connections (one logged-in user each)")
 	fs.DurationVar(&c.duration, "duration", 30*time.Second, "length of the mixed phase")
 	fs.DurationVar(&c.phaseDur, "phase-duration", 10*time.Second, "length of each single-endpoint phase")
-	phases := fs.String("phases", "", "comma-separated phases to run (default all: ceiling,mix,feed,post,profile,like,storm,deep)")
+	phases := fs.String("phases", "", "comma-separated phases to run (default all: ceiling,mix,feed,post,profile,like,storm,deep,home)")
 	fs.StringVar(&c.out, "out", "", "directory to write results.json and results.md into")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the phases (server included when in process)")
 	fs.StringVar(&c.pprof, "pprof", "", "serve net/http/pprof on this address (e.g. localhost:6060)")

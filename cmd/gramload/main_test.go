@@ -46,7 +46,7 @@ func TestRun(t *testing.T) {
 			}
 		}
 	}
-	if got, want := strings.Join(names, ","), "ceiling,mix,feed,post,profile,like,storm,deep"; got != want {
+	if got, want := strings.Join(names, ","), "ceiling,mix,feed,post,profile,like,storm,deep,home"; got != want {
 		t.Errorf("phases %s; want %s", got, want)
 	}
 	if r.Like == nil || !r.Like.Exact || r.Like.Toggles == 0 {

@@ -25,6 +25,12 @@ var (
 	opFeedDeep = &op{"feed-deep", func(ctx context.Context, v *vu) error {
 		return v.getJSON(ctx, "/instamern/posts?before="+url.QueryEscape(v.t.deep), nil)
 	}}
+	opHome = &op{"home", func(ctx context.Context, v *vu) error {
+		return v.getJSON(ctx, "/instamern/posts/home", nil)
+	}}
+	opHomeDeep = &op{"home-deep", func(ctx context.Context, v *vu) error {
+		return v.getJSON(ctx, "/instamern/posts/home?before="+url.QueryEscape(v.t.deep), nil)
+	}}
 	opPost = &op{"post", func(ctx context.Context, v *vu) error {
 		return v.getJSON(ctx, "/instamern/posts/"+v.post(), nil)
 	}}

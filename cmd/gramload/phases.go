@@ -22,6 +22,8 @@ func plan(c *config, vus, ceilingVUs []*vu, likes *likeCheck) []phaseSpec {
 			before: likes.before, after: likes.after},
 		{name: "storm", about: "login storm on half the connections, feed on the other half", dur: d, groups: half(opLogin, opFeed)},
 		{name: "deep", about: "first feed page and a page 360 days back, side by side", dur: d, groups: half(opFeed, opFeedDeep)},
+		{name: "home", about: "home feed (followees' posts and one's own): first page and a page 360 days back, side by side",
+			dur: d, groups: half(opHome, opHomeDeep)},
 	}
 }
 

@@ -42,6 +42,12 @@ func targets(r *Report) []Target {
 		add("deep page cost", "same as first page (req/s within 20%)", fmt.Sprintf("%.0f vs %.0f req/s, p50 %.2f vs %.2f ms",
 			deep.RPS, first.RPS, deep.P50, first.P50), deep.RPS >= 0.8*first.RPS && deep.Errors == 0)
 	}
+	if home, deep := r.get("home", "home"), r.get("home", "home-deep"); home != nil && deep != nil {
+		add("home p99", "< 50 ms", fmt.Sprintf("%.1f ms (page 360 days back %.1f ms)", home.P99, deep.P99),
+			home.P99 < 50 && deep.P99 < 50 && home.Errors == 0 && deep.Errors == 0)
+		add("home deep page cost", "same as first page (req/s within 20%)", fmt.Sprintf("%.0f vs %.0f req/s, p50 %.2f vs %.2f ms",
+			deep.RPS, home.RPS, deep.P50, home.P50), deep.RPS >= 0.8*home.RPS && deep.Errors == 0)
+	}
 	if f, l := r.get("storm", "feed"), r.get("storm", "login"); f != nil && l != nil {
 		add("feed p99 in login storm", "< 100 ms", fmt.Sprintf("%.1f ms (logins %.0f/s)", f.P99, l.RPS), f.P99 < 100 && f.Errors == 0)
 	}
