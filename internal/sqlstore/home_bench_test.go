@@ -136,7 +136,7 @@ func benchHome(b *testing.B, s *Store) {
 			b.Run(r.name+"/timeline/"+p.name, func(b *testing.B) {
 				q := timelineQuery(p.page.HasCursor())
 				for b.Loop() {
-					if _, err := queryAll(ctx, s, scanPost, q, pageArgs(p.page, r.id)...); err != nil {
+					if _, err := queryAll(ctx, s, scanPost, q, savedArgs(r.id, p.page)...); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -146,11 +146,12 @@ func benchHome(b *testing.B, s *Store) {
 }
 
 // timelineQuery reads a page of a precomputed timeline: a range of its
-// primary key, each post by primary key, as the feed keeps active
-// authors' posts only.
+// primary key, each post by primary key, kept if its author may be in
+// the reader's feed (listedAuthor), as the home feed keeps them.
+// Arguments: the reader's id, then listedArgs and the page's.
 func timelineQuery(cursor bool) string {
 	q := `SELECT ` + postColumns + ` FROM bench_timeline t JOIN posts p ON p.id = t.post_id
-		WHERE t.user_id = ? AND ` + authorActive("p.author_id")
+		WHERE t.user_id = ? AND ` + listedAuthor("p.author_id", true)
 	if cursor {
 		q += ` AND (t.created_at, t.post_id) < (?, ?)`
 	}
