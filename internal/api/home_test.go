@@ -89,6 +89,31 @@ func TestHomeFeed(t *testing.T) {
 			}
 		})
 
+		t.Run("MutedAndBlockedLeave", func(t *testing.T) {
+			h2 := newHarness(t, b)
+			dan, eve, fay := h2.signup(t, "dan"), h2.signup(t, "eve"), h2.signup(t, "fay")
+			h2.do(t, "POST", "/instamern/users/follow/eve", dan.Token, nil)
+			h2.do(t, "POST", "/instamern/users/follow/fay", dan.Token, nil)
+			pe, pf := h2.post(t, eve, "eve 1"), h2.post(t, fay, "fay 1")
+			if ids, _ := h2.pageIDs(t, "/instamern/posts/home", dan.Token); len(ids) != 2 {
+				t.Fatalf("dan's home feed %v; want eve's and fay's posts", ids)
+			}
+			st, body := h2.do(t, "POST", "/instamern/users/mute/eve", dan.Token, nil)
+			wantSuccess(t, st, body, http.StatusOK)
+			if ids, _ := h2.pageIDs(t, "/instamern/posts/home", dan.Token); !cmp.Equal(ids, []string{pf}) {
+				t.Errorf("dan's home feed with eve muted %v; want fay's post only", ids)
+			}
+			st, body = h2.do(t, "POST", "/instamern/users/block/dan", fay.Token, nil)
+			wantSuccess(t, st, body, http.StatusOK)
+			if ids, _ := h2.pageIDs(t, "/instamern/posts/home", dan.Token); len(ids) != 0 {
+				t.Errorf("dan's home feed once fay blocks him %v; want none", ids)
+			}
+			h2.do(t, "POST", "/instamern/users/unmute/eve", dan.Token, nil)
+			if ids, _ := h2.pageIDs(t, "/instamern/posts/home", dan.Token); !cmp.Equal(ids, []string{pe}) {
+				t.Errorf("dan's home feed after unmuting eve %v; want eve's post", ids)
+			}
+		})
+
 		t.Run("Anonymous", func(t *testing.T) {
 			st, body := h.do(t, "GET", "/instamern/posts/home", "", nil)
 			wantFail(t, st, body, http.StatusUnauthorized, "You're not logged in. Please login.")
