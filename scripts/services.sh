@@ -4,11 +4,13 @@
 #   versitygw        S3-compatible object store   http://127.0.0.1:7070
 #   Mailpit          SMTP sink + HTTP API         smtp://127.0.0.1:1025, http://127.0.0.1:8025
 #   aws-ses-v2-local SES v2 API emulator          http://127.0.0.1:8005 (forwards to Mailpit SMTP)
+#   FerretDB         MongoDB wire protocol        mongodb://127.0.0.1:27017 (on PostgreSQL database ferretdb)
 #
 # Usage: scripts/services.sh start|stop|restart|status|env
 #
 #   start   installs missing tools (Go binaries into ./tools/bin, the npm
-#           emulator into scripts/ses/node_modules), starts each service
+#           emulator into scripts/ses/node_modules; FerretDB is built from a
+#           copy of its module source, see install_ferretdb), starts each service
 #           unless its port already answers, waits until it is reachable,
 #           creates the test bucket and makes its media/ prefix publicly
 #           readable (the rest stays private). Idempotent.
@@ -18,7 +20,9 @@
 #             eval "$(scripts/services.sh env)"
 #
 # State (data, logs, pid files) lives in ./.services/, which git ignores.
-# Ports can be moved with S3_PORT, SMTP_PORT, MAILPIT_PORT, SES_PORT.
+# Ports can be moved with S3_PORT, SMTP_PORT, MAILPIT_PORT, SES_PORT, MONGO_PORT.
+# FerretDB stores its data in the PostgreSQL database FERRETDB_PG_DB (default
+# ferretdb) of the server at FERRETDB_PG_URL (default the local postgres user).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,12 +32,17 @@ SES_DIR=$ROOT/scripts/ses
 
 VERSITYGW_VERSION=v1.8.0
 MAILPIT_VERSION=v1.33.1
+FERRETDB_VERSION=v1.24.2
 
 HOST=127.0.0.1
 S3_PORT=${S3_PORT:-7070}
 SMTP_PORT=${SMTP_PORT:-1025}
 MAILPIT_PORT=${MAILPIT_PORT:-8025}
 SES_PORT=${SES_PORT:-8005}
+MONGO_PORT=${MONGO_PORT:-27017}
+FERRETDB_DEBUG_PORT=${FERRETDB_DEBUG_PORT:-27088}
+FERRETDB_PG_DB=${FERRETDB_PG_DB:-ferretdb}
+FERRETDB_PG_URL=${FERRETDB_PG_URL:-postgres://postgres${PGPASSWORD:+:$PGPASSWORD}@$HOST:5432}
 
 # Fixed test credentials: the store is bound to loopback and holds only test data.
 S3_ACCESS_KEY=gramtestaccesskey
@@ -57,6 +66,34 @@ install_go() {
 	[[ -x $BIN/$1 ]] && return 0
 	log "installing $2 into tools/bin"
 	GOBIN=$BIN go install "$2" || die "go install $2 failed"
+}
+
+# install_ferretdb builds FerretDB into tools/bin unless it is present.
+# `go install` of the module builds a binary that panics at start: the module
+# lacks build/version/version.txt. So it builds from a writable copy of the
+# module source with that file written.
+install_ferretdb() {
+	[[ -x $BIN/ferretdb ]] && return 0
+	log "building FerretDB $FERRETDB_VERSION into tools/bin (a minute or two)"
+	local dir src
+	dir=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" |
+		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || die "go mod download FerretDB failed"
+	[[ -n $dir && -d $dir ]] || die "FerretDB module source not found"
+	src=$(mktemp -d)
+	cp -R "$dir/." "$src" && chmod -R u+w "$src"
+	mkdir -p "$src/build/version"
+	echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
+	(cd "$src" && go build -o "$BIN/ferretdb.tmp" ./cmd/ferretdb) || { rm -rf "$src"; die "building FerretDB failed"; }
+	rm -rf "$src"
+	mv "$BIN/ferretdb.tmp" "$BIN/ferretdb"
+}
+
+# ensure_ferretdb_db creates FerretDB's own PostgreSQL database if it is missing.
+ensure_ferretdb_db() {
+	command -v psql >/dev/null || die "psql is needed to create FerretDB's database"
+	if ! psql "$FERRETDB_PG_URL/postgres" -Atc "SELECT 1 FROM pg_database WHERE datname = '$FERRETDB_PG_DB'" | grep -q 1; then
+		psql "$FERRETDB_PG_URL/postgres" -qc "CREATE DATABASE $FERRETDB_PG_DB" || die "create database $FERRETDB_PG_DB failed"
+	fi
 }
 
 # install_ses installs the pinned SES emulator from the committed lockfile.
@@ -140,6 +177,8 @@ cmd_start() {
 	install_go versitygw "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
 	install_go mailpit "github.com/axllent/mailpit@$MAILPIT_VERSION"
 	install_ses
+	install_ferretdb
+	ensure_ferretdb_db
 
 	launch versitygw "$S3_PORT" env ROOT_ACCESS_KEY="$S3_ACCESS_KEY" ROOT_SECRET_KEY="$S3_SECRET_KEY" \
 		"$BIN/versitygw" --port "$HOST:$S3_PORT" --region "$S3_REGION" --quiet posix "$STATE/s3"
@@ -150,11 +189,16 @@ cmd_start() {
 	# delivered to Mailpit, so mail tests can read both paths the same way.
 	launch ses "$SES_PORT" env SMTP_TRANSPORT="{\"host\":\"$HOST\",\"port\":$SMTP_PORT,\"secure\":false,\"ignoreTLS\":true}" \
 		node "$SES_DIR/node_modules/aws-ses-v2-local/dist/cli.js" --host "$HOST" --port "$SES_PORT"
+	mkdir -p "$STATE/ferretdb"
+	launch ferretdb "$MONGO_PORT" "$BIN/ferretdb" --handler=postgresql \
+		--postgresql-url="$FERRETDB_PG_URL/$FERRETDB_PG_DB" --listen-addr="$HOST:$MONGO_PORT" \
+		--debug-addr="$HOST:$FERRETDB_DEBUG_PORT" --state-dir="$STATE/ferretdb" --telemetry=disable --log-level=warn
 
 	await versitygw "$S3_PORT"
 	await mailpit "$MAILPIT_PORT"
 	await mailpit-smtp "$SMTP_PORT"
 	await ses "$SES_PORT"
+	await ferretdb "$MONGO_PORT"
 	create_bucket
 	public_media
 	log "all services up"
@@ -162,7 +206,7 @@ cmd_start() {
 
 cmd_stop() {
 	local name pid
-	for name in ses mailpit versitygw; do
+	for name in ferretdb ses mailpit versitygw; do
 		[[ -f $STATE/$name.pid ]] || continue
 		pid=$(cat "$STATE/$name.pid")
 		if kill "$pid" 2>/dev/null; then
@@ -185,7 +229,7 @@ wait_gone() {
 
 cmd_status() {
 	local rc=0 entry name port
-	for entry in versitygw:$S3_PORT mailpit:$MAILPIT_PORT mailpit-smtp:$SMTP_PORT ses:$SES_PORT; do
+	for entry in versitygw:$S3_PORT mailpit:$MAILPIT_PORT mailpit-smtp:$SMTP_PORT ses:$SES_PORT ferretdb:$MONGO_PORT; do
 		name=${entry%%:*} port=${entry##*:}
 		if listening "$port"; then
 			printf '%-13s up    %s:%s\n' "$name" "$HOST" "$port"
@@ -213,6 +257,7 @@ export SES_ENDPOINT=http://$HOST:$SES_PORT
 export GRAM_TEST_S3=1
 export GRAM_TEST_SMTP=1
 export GRAM_TEST_SES=1
+export MONGODB_URL=mongodb://$HOST:$MONGO_PORT
 EOF
 }
 
