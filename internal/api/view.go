@@ -101,7 +101,7 @@ func (s *Server) meView(ctx context.Context, p *gram.Profile, notes []*gram.Noti
 			continue // a kind the original client cannot render (a report's outcome)
 		}
 		nv = append(nv, notificationView{ID: n.ID, NotifiedBy: n.ActorID, NotifiedTo: n.RecipientID,
-			Notification: text, Post: n.PostID, New: true, CreatedAt: isoTime(n.CreatedAt)})
+			Notification: text, Post: n.PostID, New: !n.Seen, CreatedAt: isoTime(n.CreatedAt)})
 	}
 	return meView{profileView: s.profileView(ctx, p), Email: p.User.Email, Role: p.User.Role, Active: p.User.Active, Notifications: nv}
 }

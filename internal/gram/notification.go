@@ -32,4 +32,7 @@ type Notification struct {
 	Kind        string
 	PostID      string // "" for follows
 	CreatedAt   time.Time
+	// Seen is set for an imported notification the original no longer
+	// showed as new; the API shows "new" as its opposite.
+	Seen bool
 }

@@ -29,6 +29,7 @@ type Store interface {
 	JobLeases
 	Reports
 	Exports
+	Imports
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

@@ -44,6 +44,8 @@ func Tables() []Table {
 		{"follow_requests", []string{"requester_id", "target_id"}},
 		{"reports", []string{"id"}},
 		{"exports", []string{"id"}},
+		{"legacy_import", []string{"name"}},
+		{"legacy_tokens", []string{"token_hash"}},
 	}
 }
 

@@ -46,24 +46,10 @@ func (s *Store) CopyLast(ctx context.Context, t Table) ([]any, error) {
 // CopyWrite implements CopySink: multi-row INSERTs that skip the keys the
 // table has, in one transaction.
 func (s *Store) CopyWrite(ctx context.Context, t Table, cols []string, rows [][]any) error {
-	perStmt := max(1, 30_000/len(cols)) // SQLite allows 32,766 variables, PostgreSQL 65,535
-	one := "(" + placeholders(len(cols)) + ")"
-	head := `INSERT INTO ` + t.Name + ` (` + strings.Join(cols, ", ") + `) VALUES `
-	tail := ` ON CONFLICT (` + strings.Join(t.Key, ", ") + `) DO NOTHING`
+	conflict := `ON CONFLICT (` + strings.Join(t.Key, ", ") + `) DO NOTHING`
 	return s.inTx(ctx, func(tx tx) error {
-		for len(rows) > 0 {
-			chunk := rows[:min(perStmt, len(rows))]
-			rows = rows[len(chunk):]
-			args := make([]any, 0, len(chunk)*len(cols))
-			for _, r := range chunk {
-				args = append(args, r...)
-			}
-			q := head + strings.TrimSuffix(strings.Repeat(one+", ", len(chunk)), ", ") + tail
-			if _, err := tx.ExecContext(ctx, s.d.rebind(q), args...); err != nil {
-				return err
-			}
-		}
-		return nil
+		_, err := insertRows(ctx, tx, t.Name, cols, conflict, rows)
+		return err
 	})
 }
 

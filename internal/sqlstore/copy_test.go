@@ -71,6 +71,10 @@ func seededSQLite(t *testing.T) *sqlstore.Store {
 	_, err = s.UpdateUser(ctx, ann.ID, func(u *gram.User) error { u.Private = true; return nil })
 	must("make private", err)
 	must("FinishJob", s.FinishJob(ctx, "sweep-media", job, storetest.At(time.Hour)))
+	must("FinishImport", s.FinishImport(ctx, storetest.At(time.Hour)))
+	_, err = s.AdoptLegacyToken(ctx, "legacy-token-hash", &gram.Session{ID: gram.NewID(storetest.T0) + "0123456789abcdef",
+		UserID: bob.ID, CreatedAt: storetest.T0, LastUsed: storetest.T0, ExpiresAt: storetest.At(time.Hour)})
+	must("AdoptLegacyToken", err)
 	_, err = s.DB().ExecContext(ctx, `UPDATE posts SET like_count = like_count + 5 WHERE id = ?`, p.ID)
 	must("skew a counter", err)
 	for _, tb := range sqlstore.Tables() {

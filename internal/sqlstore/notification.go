@@ -26,7 +26,7 @@ func insertNotification(ctx context.Context, q querier, n *gram.Notification) er
 }
 
 // qNotificationsFor walks the (recipient_id, created_at, id) index backwards.
-const qNotificationsFor = `SELECT id, recipient_id, actor_id, kind, post_id, created_at FROM notifications
+const qNotificationsFor = `SELECT id, recipient_id, actor_id, kind, post_id, created_at, seen FROM notifications
 	WHERE recipient_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`
 
 func (s *Store) NotificationsFor(ctx context.Context, userID string, limit int) ([]*gram.Notification, error) {
@@ -39,7 +39,7 @@ func scanNotification(r scanner) (*gram.Notification, error) {
 		n  gram.Notification
 		at int64
 	)
-	if err := r.Scan(&n.ID, &n.RecipientID, &n.ActorID, &n.Kind, &n.PostID, &at); err != nil {
+	if err := r.Scan(&n.ID, &n.RecipientID, &n.ActorID, &n.Kind, &n.PostID, &at, &n.Seen); err != nil {
 		return nil, err
 	}
 	n.CreatedAt = fromMS(at)

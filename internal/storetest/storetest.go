@@ -25,7 +25,7 @@ func Run(t *testing.T, newStore func(t *testing.T) gram.Store) {
 		userTests, searchTests, deleteUserTests, sessionTests, followTests,
 		postTests, pageTests, homeTests, likeTests, savedTests, commentTests, storyTests,
 		notificationTests, passwordResetTests, emailChangeTests, outboxTests, blobQueueTests, backlogTests, adminTests, jobTests,
-		blockTests, followRequestTests, reportTests, exportTests,
+		blockTests, followRequestTests, reportTests, exportTests, importTests,
 	}
 	for _, g := range groups {
 		for _, tc := range g {
