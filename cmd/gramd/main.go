@@ -35,6 +35,8 @@ Usage:
   gramd admin ...       create admins and change roles on the server's database (gramd admin -h)
   gramd backup -to FILE copy the server's SQLite database into FILE while it runs (gramd backup -h)
   gramd copy-db -to URL copy the server's database into another, e.g. SQLite to PostgreSQL (gramd copy-db -h)
+  gramd import instamern -from mongodb://HOST/DB | -from-dump DIR
+                        import an InstaMERN deployment into the server's database (gramd import -h)
   gramd help            print this help (also -h, --help)
 
 Every setting is an environment variable; in development a .env file fills in what the
@@ -82,6 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return runBackup(ctx, getenv, rest, stdout)
 	case cmd == "copy-db":
 		return runCopyDB(ctx, getenv, rest, stdout, os.Stderr)
+	case cmd == "import":
+		return runImport(ctx, getenv, rest, stdout, os.Stderr)
 	case cmd != "serve":
 		return usagef("unknown command %q: gramd help lists the commands", cmd)
 	case len(rest) > 0 && isHelp(rest[0]):
@@ -108,7 +112,7 @@ func help(w io.Writer, topic []string) error {
 		return nil
 	}
 	if len(topic) > 0 {
-		if usage, ok := map[string]string{"config": configUsage, "backup": backupUsage, "copy-db": copyDBUsage}[topic[0]]; ok {
+		if usage, ok := map[string]string{"config": configUsage, "backup": backupUsage, "copy-db": copyDBUsage, "import": importUsage}[topic[0]]; ok {
 			fmt.Fprintln(w, usage)
 			return nil
 		}

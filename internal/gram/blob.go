@@ -56,8 +56,12 @@ type BlobDeletion struct {
 
 // RemoveBlob removes what a queued key names from store: the object, or
 // every object under a prefix ending in "/". An object already gone
-// counts as removed.
+// counts as removed, and so does external media (ExternalMedia), which is
+// not the store's.
 func RemoveBlob(ctx context.Context, store BlobStore, key string) error {
+	if ExternalMedia(key) {
+		return nil
+	}
 	var err error
 	if strings.HasSuffix(key, "/") {
 		err = store.DeletePrefix(ctx, key)

@@ -26,6 +26,14 @@ func avatarKey(userID, id, ext string) string {
 	return UserPrefix(userID) + "avatars/" + id + "." + ext
 }
 
+// ExternalMedia reports whether key is the absolute URL of media kept
+// elsewhere: imported photos keep the original's S3 URLs as their keys.
+// Such media is served at its URL and never removed (the original's
+// objects stay where they are).
+func ExternalMedia(key string) bool {
+	return strings.HasPrefix(key, "https://") || strings.HasPrefix(key, "http://")
+}
+
 // MediaReferenced reports whether a row still uses the object at key: the
 // post, story or user the key was made for exists and holds that key.
 // Keys of any other shape are reported as referenced, so that a sweep

@@ -107,6 +107,9 @@ func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
 
 // MediaURL returns the absolute URL a browser loads the object key from.
 func (s *Service) MediaURL(ctx context.Context, key string) (string, error) {
+	if ExternalMedia(key) {
+		return key, nil
+	}
 	return s.blobs.URL(ctx, key)
 }
 
