@@ -25,7 +25,10 @@ const adminUsage = `usage:
       creates an admin account; the password is read from -password-file or,
       without it, from the first line of standard input (never from a flag)
   gramd admin promote USERNAME [-role admin|moderator|user] [-reason R]
-      sets a user's role (default admin) and ends the user's sessions`
+      sets a user's role (default admin) and ends the user's sessions
+  gramd admin end-legacy-sessions
+      cuts off every token of the original InstaMERN server at once: ends the sessions
+      made for them and refuses every other, for good (a later import does not reopen it)`
 
 // adminAction is a parsed admin command, run against the service.
 type adminAction func(ctx context.Context, svc *gram.Service, stdout io.Writer) error
@@ -46,6 +49,8 @@ func runAdmin(ctx context.Context, getenv func(string) string, args []string, st
 		act, err = parseCreate(args[1:], stdin)
 	case "promote":
 		act, err = parsePromote(args[1:])
+	case "end-legacy-sessions":
+		act, err = parseEndLegacy(args[1:])
 	default:
 		if isHelp(args[0]) {
 			err = flag.ErrHelp
@@ -138,6 +143,24 @@ func parsePromote(args []string) (adminAction, error) {
 			return cliError("admin promote", err)
 		}
 		fmt.Fprintf(stdout, "%s is now %s; their sessions have ended\n", u.Username, u.Role)
+		return nil
+	}, nil
+}
+
+func parseEndLegacy(args []string) (adminAction, error) {
+	fs := flag.NewFlagSet("gramd admin end-legacy-sessions", flag.ContinueOnError)
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("unexpected argument %q\n%s", fs.Arg(0), adminUsage)
+	}
+	return func(ctx context.Context, svc *gram.Service, stdout io.Writer) error {
+		n, err := svc.EndLegacySessions(ctx)
+		if err != nil {
+			return cliError("admin end-legacy-sessions", err)
+		}
+		fmt.Fprintf(stdout, "ended %d sessions of legacy tokens; every legacy token is refused from now on\n", n)
 		return nil
 	}, nil
 }

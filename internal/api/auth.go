@@ -62,6 +62,13 @@ func (s *Server) authenticate(r *http.Request) (*gram.User, *gram.Session, error
 	if v.err != nil {
 		return nil, nil, v.err
 	}
+	if v.legacy != nil {
+		sid, err := s.svc.LegacySession(r.Context(), raw, v.userID, v.legacy.issued, v.legacy.expires, s.client(r))
+		if err != nil {
+			return nil, nil, err
+		}
+		v.sessionID = sid
+	}
 	return s.svc.Authenticate(r.Context(), v.userID, v.sessionID)
 }
 

@@ -24,6 +24,7 @@ type Config struct {
 	TLS          bool           // served over HTTPS by this process: HSTS and secure cookies too
 	CORSOrigins  []string       // exact origins allowed to call with credentials
 	JWTSecrets   []string       // the first signs; all verify (rotation)
+	LegacyTokens bool           // accept the original server's tokens (no session claim): see gram.Service.LegacySession
 	MaxBodyBytes int64          // JSON bodies; default 1 MiB
 	MaxUpload    int64          // multipart uploads; default 20 MiB + slack
 	SignupLimit  ratelimit.Rule // per-IP limit on signups
@@ -109,6 +110,7 @@ func NewServer(svc *gram.Service, cfg Config, limiter ratelimit.Limiter, log *sl
 	}
 	s := &Server{svc: svc, cfg: cfg, log: log, tokens: newTokens(cfg.JWTSecrets, svc.Config().SessionTTL), limiter: limiter,
 		uploads: newUploadSlots(cfg.Uploads), fileRoutes: map[string]bool{}}
+	s.tokens.legacy = cfg.LegacyTokens
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.middleware(mux)

@@ -25,7 +25,13 @@ type claims struct {
 type tokens struct {
 	keys [][]byte
 	ttl  time.Duration
+	// legacy accepts the original server's tokens: no "sid", an "iat".
+	legacy bool
 }
+
+// legacyToken is what a verified token of the original server holds
+// besides its user: when it was issued and when it expires.
+type legacyToken struct{ issued, expires time.Time }
 
 func newTokens(secrets []string, ttl time.Duration) *tokens {
 	t := &tokens{ttl: ttl}
@@ -46,18 +52,25 @@ func (t *tokens) sign(ss *gram.Session) (string, error) {
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.keys[0])
 }
 
-// verify checks a token and returns its user and session ids.
-func (t *tokens) verify(raw string) (userID, sessionID string, err error) {
+// verify checks a token and returns its user and session ids. A token
+// of the original server (when accepted) has no session id: it returns
+// the token's times instead.
+func (t *tokens) verify(raw string) (userID, sessionID string, legacy *legacyToken, err error) {
 	var lastErr error
 	for _, key := range t.keys {
 		var c claims
 		_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return key, nil },
 			jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithLeeway(5*time.Second))
 		if err == nil {
-			if !gram.ValidID(c.ID) || c.SID == "" {
-				return "", "", gram.ErrAuthFailed
+			switch {
+			case !gram.ValidID(c.ID):
+				return "", "", nil, gram.ErrAuthFailed
+			case c.SID != "":
+				return c.ID, c.SID, nil, nil
+			case t.legacy && c.IssuedAt != nil:
+				return c.ID, "", &legacyToken{issued: c.IssuedAt.Time, expires: c.ExpiresAt.Time}, nil
 			}
-			return c.ID, c.SID, nil
+			return "", "", nil, gram.ErrAuthFailed
 		}
 		lastErr = err
 		if errors.Is(err, jwt.ErrTokenExpired) {
@@ -65,15 +78,16 @@ func (t *tokens) verify(raw string) (userID, sessionID string, err error) {
 		}
 	}
 	if errors.Is(lastErr, jwt.ErrTokenExpired) {
-		return "", "", gram.ErrExpired
+		return "", "", nil, gram.ErrExpired
 	}
-	return "", "", gram.ErrAuthFailed
+	return "", "", nil, gram.ErrAuthFailed
 }
 
 // verified is the outcome of verifying one bearer token.
 type verified struct {
 	raw               string
 	userID, sessionID string
+	legacy            *legacyToken // a token of the original server: sessionID is ""
 	err               error
 }
 
@@ -88,7 +102,7 @@ func (s *Server) verifyToken(r *http.Request, raw string) verified {
 		return v
 	}
 	v := verified{raw: raw}
-	v.userID, v.sessionID, v.err = s.tokens.verify(raw)
+	v.userID, v.sessionID, v.legacy, v.err = s.tokens.verify(raw)
 	return v
 }
 

@@ -27,7 +27,7 @@ func BenchmarkTokenVerify(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, _, err := both.verify(raw); err != nil {
+				if _, _, _, err := both.verify(raw); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -222,7 +222,8 @@ func (a *App) openLimiter(ctx context.Context, given ratelimit.Limiter) (ratelim
 func (a *App) apiConfig(adjust func(*api.Config), limiter ratelimit.Limiter) api.Config {
 	c, l := a.Config, a.Config.Limits
 	ac := api.Config{Production: c.Production(), TLS: c.TLSCertFile != "", CORSOrigins: c.CORSOrigins, JWTSecrets: c.JWTSecrets,
-		SignupLimit: l.Signup, LoginLimit: l.Login, ResetLimit: l.Reset, AccountLimit: l.Account, WriteLimit: l.Write, ReadLimit: l.Read,
+		LegacyTokens: c.LegacyTokens,
+		SignupLimit:  l.Signup, LoginLimit: l.Login, ResetLimit: l.Reset, AccountLimit: l.Account, WriteLimit: l.Write, ReadLimit: l.Read,
 		LoginFails: l.LoginFails, LoginIPFails: l.LoginIPFails, ResetMails: l.ResetMails, ExportLimit: l.Export,
 		TrustedProxies: l.TrustedProxies, ForwardedHeader: l.ForwardedHeader, Media: blob.Handler(a.Blobs),
 		SNSTopicARN: c.SNSTopicARN, Instance: c.InstanceName, RequestTimeout: c.Timeouts.Request, UploadTimeout: c.Timeouts.Upload,

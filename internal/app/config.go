@@ -33,6 +33,7 @@ type Config struct {
 	CORSOrigins  []string
 	JWTSecrets   []string      // JWT_SECRET (signing) + JWT_SECRETS_OLD (verify only)
 	JWTExpiresIn time.Duration // JWT_EXPIRES_IN, e.g. 90d
+	LegacyTokens bool          // LEGACY_TOKENS
 	MediaURL     string        // MEDIA_URL
 	MediaSweep   time.Duration // MEDIA_SWEEP_INTERVAL: pause between sweeps of orphaned media
 	ExportTTL    time.Duration // EXPORT_TTL: how long an account export stays downloadable
@@ -103,6 +104,10 @@ func init() {
 			Parse: func(c *Config, v string) error { c.JWTSecrets = append(c.JWTSecrets, splitList(v)...); return nil }},
 		{Name: "JWT_EXPIRES_IN", Default: "90d", Meaning: "token and session lifetime: 90d, 12h, ...",
 			Parse: func(c *Config, v string) (err error) { c.JWTExpiresIn, err = parseDuration(v); return err }},
+		{Name: "LEGACY_TOKENS", Default: "on", Meaning: "on: a token of the original InstaMERN server (HS256 signed with a " +
+			"secret above, an id claim, issued before the latest gramd import instamern, unexpired) becomes a revocable " +
+			"session of its own when first seen; off refuses every such token at once (see Importing from InstaMERN)",
+			Parse: func(c *Config, v string) (err error) { c.LegacyTokens, err = parseOnOff(v); return err }},
 	}})
 }
 

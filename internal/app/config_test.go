@@ -36,7 +36,7 @@ func TestLoadConfig(t *testing.T) {
 				DatabaseURL: "sqlite:./data/gram.db", PublicURL: "http://localhost:8080",
 				ClientURL:   "https://instamern.netlify.app",
 				CORSOrigins: []string{"https://instamern.netlify.app", "http://localhost:3000"},
-				JWTSecrets:  []string{devSecret}, JWTExpiresIn: 90 * 24 * time.Hour,
+				JWTSecrets:  []string{devSecret}, JWTExpiresIn: 90 * 24 * time.Hour, LegacyTokens: true,
 				MediaURL: "./data/media", MediaSweep: 3 * time.Hour, ExportTTL: 7 * 24 * time.Hour, MailURL: "log:./data/outbox", MailFrom: "InstaMERN <no-reply@localhost>",
 				MailRetryMin: 30 * time.Second, MailAttempts: 8, RedisTimeout: 50 * time.Millisecond,
 				MailWorkers: 4, MailLease: 15 * time.Second, SQLiteSync: "full",

@@ -16,12 +16,6 @@ type Follow struct {
 	CreatedAt              time.Time
 }
 
-// Like is one like of a post.
-type Like struct {
-	PostID, UserID string
-	CreatedAt      time.Time
-}
-
 // ImportOutcome is what ImportUsers did with one user.
 type ImportOutcome int
 

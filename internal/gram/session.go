@@ -2,6 +2,7 @@ package gram
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -59,12 +60,17 @@ type Client struct {
 // newSession starts a session for userID.
 func (s *Service) newSession(ctx context.Context, userID string, c Client) (*Session, error) {
 	now := s.now()
-	ss := &Session{
+	ss := sessionAt(now, userID, c, now.Add(s.cfg.SessionTTL))
+	return ss, s.store.CreateSession(ctx, ss)
+}
+
+// sessionAt is a fresh session of userID from now until expires.
+func sessionAt(now time.Time, userID string, c Client, expires time.Time) *Session {
+	return &Session{
 		ID: NewID(now) + randomHex(8), UserID: userID,
 		UserAgent: clientText(c.UserAgent, 256), IP: clientText(c.IP, 64),
-		CreatedAt: now, LastUsed: now, ExpiresAt: now.Add(s.cfg.SessionTTL),
+		CreatedAt: now, LastUsed: now, ExpiresAt: expires,
 	}
-	return ss, s.store.CreateSession(ctx, ss)
 }
 
 // validSessionID reports whether id has the form newSession gives ids:
@@ -72,4 +78,43 @@ func (s *Service) newSession(ctx context.Context, userID string, c Client) (*Ses
 // overlapping 24-character halves).
 func validSessionID(id string) bool {
 	return len(id) == 40 && ValidID(id[:24]) && ValidID(id[16:])
+}
+
+// LegacySession returns the session of a token of the original server
+// (HS256 with its secret, an "id" claim, no session of ours), whose
+// signature the caller verified: token is the whole token, issued and
+// expires its times. The first time a token is seen it gets a session of
+// its own, expiring with the token, if it was issued before the latest
+// import and the operator has not ended legacy tokens (see
+// Imports.LegacyTokensBefore); from then on that session can be revoked
+// like any other, and the token ends with it. Each device's token is its
+// own session.
+func (s *Service) LegacySession(ctx context.Context, token, userID string, issued, expires time.Time, c Client) (string, error) {
+	hash := sha256Hex(token)
+	id, err := s.store.LegacySession(ctx, hash)
+	if !errors.Is(err, ErrNotFound) {
+		return id, err
+	}
+	before, err := s.store.LegacyTokensBefore(ctx)
+	if err != nil {
+		return "", err
+	}
+	if before.IsZero() || issued.IsZero() || !issued.Before(before) {
+		return "", ErrAuthFailed
+	}
+	now := s.now()
+	if !now.Before(expires) {
+		return "", ErrExpired
+	}
+	id, err = s.store.AdoptLegacyToken(ctx, hash, sessionAt(now, userID, c, expires))
+	if errors.Is(err, ErrNotFound) {
+		return "", ErrNotLoggedIn
+	}
+	return id, err
+}
+
+// EndLegacySessions ends every session made for a legacy token and stops
+// the adoption of any other, for good. It returns how many sessions ended.
+func (s *Service) EndLegacySessions(ctx context.Context) (int64, error) {
+	return s.store.EndLegacySessions(ctx)
 }
