@@ -53,6 +53,7 @@ type notification struct {
 	NotifiedBy   string `json:"notifiedBy"`
 	NotifiedTo   string `json:"notifiedTo"`
 	Notification string `json:"notification"`
+	New          bool   `json:"new"`
 }
 
 type post struct {

@@ -2,17 +2,12 @@ package legacy_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/instamern/gram/internal/dbtest"
 	"github.com/instamern/gram/internal/gram"
@@ -225,7 +220,7 @@ func TestImportMongo(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			q := legacytest.NewQuirky(time.Now())
-			url := SeedMongo(t, base, &q.Data)
+			url := legacytest.SeedMongo(t, base, &q.Data)
 			src, err := legacy.OpenMongo(t.Context(), url)
 			if err != nil {
 				t.Fatal(err)
@@ -250,27 +245,6 @@ func TestImportMongo(t *testing.T) {
 			checkReport(t, rep, true)
 		})
 	}
-}
-
-// SeedMongo writes d into a database of its own on the server at base,
-// dropped when the test ends, and returns the database's URL.
-func SeedMongo(t *testing.T, base string, d *legacytest.Data) string {
-	t.Helper()
-	ctx := t.Context()
-	client, err := mongo.Connect(options.Client().ApplyURI(base))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	name := "legacy_" + hex.EncodeToString(b)
-	db := client.Database(name)
-	t.Cleanup(func() { _ = db.Drop(context.Background()) })
-	if err := d.Seed(ctx, db); err != nil {
-		t.Fatalf("seed %s: %v", base, err)
-	}
-	return strings.TrimSuffix(base, "/") + "/" + name
 }
 
 func openAppend(path string) (*os.File, error) {

@@ -7,13 +7,18 @@ package legacytest
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Data is the documents of the original's collections.
@@ -139,4 +144,25 @@ func PhotoURL(kind, username string, t time.Time) string {
 		}
 	}
 	return BucketURL + kind + "/" + username + "/" + escaped + ".jpg"
+}
+
+// SeedMongo writes d into a database of its own on the MongoDB-protocol
+// server at base (a mongodb:// URL without a database), dropped when the
+// test ends, and returns the database's URL.
+func SeedMongo(tb testing.TB, base string, d *Data) string {
+	tb.Helper()
+	client, err := mongo.Connect(options.Client().ApplyURI(base))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	name := "legacy_" + hex.EncodeToString(b)
+	db := client.Database(name)
+	tb.Cleanup(func() { _ = db.Drop(context.Background()) })
+	if err := d.Seed(tb.Context(), db); err != nil {
+		tb.Fatalf("seed %s: %v", base, err)
+	}
+	return strings.TrimSuffix(base, "/") + "/" + name
 }
