@@ -112,7 +112,7 @@ func checkStore(t *testing.T, s gram.Store, q *legacytest.Quirky) {
 			t.Errorf("notification %+v: seen should be set only on the one no longer new", n)
 		}
 	}
-	stories, err := s.ActiveStories(ctx, time.Now(), 10)
+	stories, err := s.ActiveStories(ctx, "", time.Now(), 10)
 	if err != nil || len(stories) != 1 || stories[0].ID != q.S1.Hex() ||
 		!stories[0].ExpiresAt.Equal(q.S1.Timestamp().Add(gram.StoryTTL)) {
 		t.Errorf("active stories = %+v, %v", stories, err)
