@@ -41,7 +41,7 @@ func insertRows(ctx context.Context, t tx, table string, cols []string, conflict
 
 func (s *Store) ImportUsers(ctx context.Context, users []*gram.User) ([]gram.ImportOutcome, error) {
 	out := make([]gram.ImportOutcome, len(users))
-	q := `INSERT INTO users (` + userColumns + `) VALUES (` + placeholders(15) + `) ON CONFLICT DO NOTHING`
+	q := `INSERT INTO users (` + userColumns + `) VALUES (` + placeholders(strings.Count(userColumns, ",")+1) + `) ON CONFLICT DO NOTHING`
 	err := s.inTx(ctx, func(t tx) error {
 		for i, u := range users {
 			res, err := t.exec(ctx, q, userArgs(u)...)
