@@ -165,8 +165,9 @@ func (d *Dump) scan(ctx context.Context, coll string, read bool, fn func(bson.Ra
 			return fn(nil, fmt.Errorf("%s.bson is cut short: %w", coll, err))
 		}
 		raw := bson.Raw(doc)
-		if err := raw.Validate(); err != nil {
-			err = fn(nil, fmt.Errorf("not a valid BSON document: %w", err))
+		var err error
+		if bad := raw.Validate(); bad != nil {
+			err = fn(nil, fmt.Errorf("not a valid BSON document: %w", bad))
 		} else {
 			err = fn(raw, nil)
 		}
