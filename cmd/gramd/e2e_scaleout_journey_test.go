@@ -190,6 +190,27 @@ func (c *cluster) answeredWhole(id string, status int, instance string) bool {
 	return false
 }
 
+// answeredByLive reports whether a replica other than the killed one
+// (replica 0, gramd-1) logged the request with this id, last, as answered with
+// status (non-zero). Request ids repeat across the test's loads.
+func (c *cluster) answeredByLive(id string, status int) bool {
+	for i, g := range c.reps {
+		if i == 0 || status == 0 {
+			continue
+		}
+		last := ""
+		for line := range strings.Lines(g.out.String()) {
+			if strings.Contains(line, `"request_id":"`+id+`"`) {
+				last = line
+			}
+		}
+		if strings.Contains(last, fmt.Sprintf(`"status":%d,`, status)) {
+			return true
+		}
+	}
+	return false
+}
+
 // loggedRequest returns the access log line of the request with this id,
 // from whichever replica served it.
 func (c *cluster) loggedRequest(id string) (string, bool) {
